@@ -1,0 +1,69 @@
+/*
+ * <port.h> - illumos event ports on Linux and other POSIX systems.
+ *
+ * The functions keep the illumos prototypes (usr/src/head/port.h), including
+ * the non-const timeout of port_get() and port_getn().  See port_create(3C).
+ */
+#ifndef _PORT_H
+#define	_PORT_H
+
+#include <sys/types.h>
+#include <sys/port.h>
+#include <errno.h>
+#include <poll.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * errno values that illumos has and some systems lack.  The fallbacks stay
+ * clear of every errno the host defines, so the library and its callers agree.
+ */
+#ifndef ETIME
+#define	ETIME		10062
+#endif
+#ifndef EBADFD
+#define	EBADFD		10081
+#endif
+
+/*
+ * The illumos <netinet/in.h> macro that the connect(3SOCKET) example uses
+ * beside <port.h>: store an IPv4 address as an IPv4-mapped IPv6 address.
+ */
+#ifndef IN6_INADDR_TO_V4MAPPED
+#define	IN6_INADDR_TO_V4MAPPED(v4, v6)					\
+	((void)((v6)->s6_addr[0] = 0, (v6)->s6_addr[1] = 0,		\
+	(v6)->s6_addr[2] = 0, (v6)->s6_addr[3] = 0,			\
+	(v6)->s6_addr[4] = 0, (v6)->s6_addr[5] = 0,			\
+	(v6)->s6_addr[6] = 0, (v6)->s6_addr[7] = 0,			\
+	(v6)->s6_addr[8] = 0, (v6)->s6_addr[9] = 0,			\
+	(v6)->s6_addr[10] = 0xff, (v6)->s6_addr[11] = 0xff,		\
+	(v6)->s6_addr[12] = ((const unsigned char *)&(v4)->s_addr)[0],	\
+	(v6)->s6_addr[13] = ((const unsigned char *)&(v4)->s_addr)[1],	\
+	(v6)->s6_addr[14] = ((const unsigned char *)&(v4)->s_addr)[2],	\
+	(v6)->s6_addr[15] = ((const unsigned char *)&(v4)->s_addr)[3]))
+#endif
+
+#if defined(__GNUC__) && !defined(__sun)
+#define	_SOCKSHIM_API	__attribute__((visibility("default")))
+#else
+#define	_SOCKSHIM_API
+#endif
+
+_SOCKSHIM_API int port_create(void);
+_SOCKSHIM_API int port_associate(int, int, uintptr_t, int, void *);
+_SOCKSHIM_API int port_dissociate(int, int, uintptr_t);
+_SOCKSHIM_API int port_send(int, int, void *);
+_SOCKSHIM_API int port_sendn(int [], int [], uint_t, int, void *);
+_SOCKSHIM_API int port_get(int, port_event_t *, struct timespec *);
+_SOCKSHIM_API int port_getn(int, port_event_t [], uint_t, uint_t *,
+    struct timespec *);
+_SOCKSHIM_API int port_alert(int, int, int, void *);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _PORT_H */

@@ -1,0 +1,268 @@
+/*
+ * The registry maps a port's fd number to its state, and a watcher thread
+ * frees that state when the application closes the port with close(2).
+ *
+ * A port fd is one end of an AF_UNIX socketpair; we keep the other end.
+ * When the last copy of the user's end is closed ours reads EOF, so the
+ * watcher (one thread per process, running while any port exists) polls
+ * our ends and retires the ports whose users have gone.  This is libkqueue's
+ * design: plain close(2) works and nothing interposes on it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "evp.h"
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct evp_port **reg_ports;	/* indexed by fd number */
+static int reg_cap;
+static int reg_count;
+static bool watcher_running;
+static int watcher_wake[2] = { -1, -1 };
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/*
+ * A forked child must not touch the parent's ports (see port_create(3C)):
+ * forget them, and let the child start its own watcher if it makes ports.
+ */
+static void
+reg_atfork_child(void)
+{
+	pthread_mutex_init(&reg_lock, NULL);
+	reg_ports = NULL;
+	reg_cap = 0;
+	reg_count = 0;
+	watcher_running = false;
+	watcher_wake[0] = watcher_wake[1] = -1;
+}
+
+static void
+reg_atfork_install(void)
+{
+	(void) pthread_atfork(NULL, NULL, reg_atfork_child);
+}
+
+/*
+ * Find the port behind fd and take a reference.  EBADF: fd is not open;
+ * EBADFD: it is open but not a port.  With exact, a port whose user end was
+ * closed moments ago (the watcher has not retired it yet) is reported as
+ * EBADF at the cost of one system call; the hot paths (associate, get)
+ * skip that and see the close on their next wait instead.
+ */
+int
+evp__lookup(int fd, struct evp_port **pp, bool exact)
+{
+	struct evp_port *p = NULL;
+	char c;
+
+	if (fd >= 0) {
+		pthread_mutex_lock(&reg_lock);
+		if (fd < reg_cap && (p = reg_ports[fd]) != NULL)
+			atomic_fetch_add(&p->p_refs, 1);
+		pthread_mutex_unlock(&reg_lock);
+	}
+	if (p == NULL)
+		return (fd >= 0 && fcntl(fd, F_GETFD) != -1 ? EBADFD : EBADF);
+	if (exact && recv(p->p_closefd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+		evp__release(p);
+		return (EBADF);
+	}
+	*pp = p;
+	return (0);
+}
+
+void
+evp__release(struct evp_port *p)
+{
+	if (atomic_fetch_sub(&p->p_refs, 1) == 1)
+		evp__destroy(p);
+}
+
+/* Remove p from the table if it is still there; reg_lock held. */
+static bool
+reg_unlink(struct evp_port *p)
+{
+	if (p->p_fd < reg_cap && reg_ports[p->p_fd] == p) {
+		reg_ports[p->p_fd] = NULL;
+		reg_count--;
+		return (true);
+	}
+	return (false);
+}
+
+/* Retire a port whose user end is gone: wake its waiters, drop our ref. */
+static void
+reg_retire(struct evp_port *p)
+{
+	evp__mark_closed(p);
+	evp__release(p);
+}
+
+/*
+ * Collect the ports whose user end has gone.  Called by the watcher after
+ * poll(2) reported activity on some of our ends.
+ */
+static void
+watcher_reap(struct pollfd *pfd, struct evp_port **ports, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (pfd[i].revents != 0) {
+			bool gone;
+
+			pthread_mutex_lock(&reg_lock);
+			gone = reg_unlink(ports[i]);
+			pthread_mutex_unlock(&reg_lock);
+			if (gone)
+				reg_retire(ports[i]);
+		}
+		evp__release(ports[i]);
+	}
+}
+
+static void *
+watcher_main(void *arg)
+{
+	struct pollfd *pfd = NULL;
+	struct evp_port **ports = NULL;
+	int cap = 0;
+
+	(void) arg;
+	for (;;) {
+		int n = 0;
+
+		pthread_mutex_lock(&reg_lock);
+		if (reg_count == 0) {
+			/* No ports left: leave no thread and no fd behind. */
+			watcher_running = false;
+			evp__wake_close(watcher_wake);
+			pthread_mutex_unlock(&reg_lock);
+			break;
+		}
+		if (reg_count + 1 > cap) {
+			int ncap = (reg_count + 1) * 2;
+			void *np = realloc(pfd, ncap * sizeof (*pfd));
+			void *nq = np ? realloc(ports, ncap * sizeof (*ports)) :
+			    NULL;
+
+			if (np != NULL)
+				pfd = np;
+			if (nq != NULL) {
+				ports = nq;
+				cap = ncap;
+			}
+		}
+		if (cap == 0) {
+			/* Out of memory: try again shortly. */
+			pthread_mutex_unlock(&reg_lock);
+			(void) poll(NULL, 0, 10);
+			continue;
+		}
+		for (int fd = 0; fd < reg_cap && n + 1 < cap; fd++) {
+			struct evp_port *p = reg_ports[fd];
+
+			if (p == NULL)
+				continue;
+			atomic_fetch_add(&p->p_refs, 1);
+			ports[n] = p;
+			pfd[n].fd = p->p_closefd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+		pfd[n].fd = watcher_wake[0];
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		pthread_mutex_unlock(&reg_lock);
+
+		if (poll(pfd, n + 1, -1) > 0) {
+			if (pfd[n].revents != 0)
+				evp__wake_drain(watcher_wake);
+		} else {
+			for (int i = 0; i <= n; i++)
+				pfd[i].revents = 0;
+		}
+		watcher_reap(pfd, ports, n);
+	}
+	free(pfd);
+	free(ports);
+	return (NULL);
+}
+
+/* Start the watcher once per process; reg_lock held. */
+static int
+watcher_start(void)
+{
+	pthread_t tid;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int err;
+
+	if (watcher_running)
+		return (0);
+	if ((err = evp__wake_open(watcher_wake)) != 0)
+		return (err);
+	/* The watcher must never take the application's signals. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	err = pthread_create(&tid, &attr, watcher_main, NULL);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		evp__wake_close(watcher_wake);
+		return (err);
+	}
+	watcher_running = true;
+	return (0);
+}
+
+int
+evp__register(struct evp_port *p)
+{
+	struct evp_port *stale = NULL;
+	int err;
+
+	pthread_once(&atfork_once, reg_atfork_install);
+	pthread_mutex_lock(&reg_lock);
+	if ((err = watcher_start()) != 0)
+		goto out;
+	if (p->p_fd >= reg_cap) {
+		int ncap = reg_cap ? reg_cap : 64;
+		struct evp_port **np;
+
+		while (ncap <= p->p_fd)
+			ncap *= 2;
+		np = realloc(reg_ports, ncap * sizeof (*np));
+		if (np == NULL) {
+			err = ENOMEM;
+			goto out;
+		}
+		memset(np + reg_cap, 0, (ncap - reg_cap) * sizeof (*np));
+		reg_ports = np;
+		reg_cap = ncap;
+	}
+	/*
+	 * The kernel gave us this fd number, so a port still filed under it
+	 * was closed and the watcher has not retired it yet.
+	 */
+	if ((stale = reg_ports[p->p_fd]) != NULL)
+		reg_unlink(stale);
+	reg_ports[p->p_fd] = p;
+	reg_count++;
+	evp__wake_post(watcher_wake);
+out:
+	pthread_mutex_unlock(&reg_lock);
+	if (stale != NULL)
+		reg_retire(stale);
+	return (err);
+}

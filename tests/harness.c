@@ -1,0 +1,91 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define	MAXFD	1024
+
+static unsigned char fds_before[MAXFD];
+
+static void
+snapshot(unsigned char *set)
+{
+	for (int fd = 0; fd < MAXFD; fd++)
+		set[fd] = fcntl(fd, F_GETFD) != -1;
+}
+
+void
+harness_fd_setup(void)
+{
+	snapshot(fds_before);
+}
+
+/*
+ * A closed port is released by the library's watcher thread moments after
+ * close(2) returns, so the check waits (up to 2 s) for the count to settle.
+ */
+void
+harness_fd_teardown(void)
+{
+	unsigned char now[MAXFD];
+	int leaked = -1;
+
+	for (int tries = 0; tries < 200; tries++) {
+		snapshot(now);
+		leaked = -1;
+		for (int fd = 0; fd < MAXFD; fd++) {
+			if (now[fd] && !fds_before[fd]) {
+				leaked = fd;
+				break;
+			}
+		}
+		if (leaked < 0)
+			return;
+		usleep(10000);
+	}
+	ck_abort_msg("fd %d leaked by the test", leaked);
+}
+
+TCase *
+harness_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, harness_fd_setup, harness_fd_teardown);
+	tcase_set_timeout(tc, 60);
+	return (tc);
+}
+
+void
+harness_pipe(int fds[2])
+{
+	ck_assert_int_eq(pipe(fds), 0);
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFL, O_NONBLOCK);
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
+}
+
+struct timespec
+harness_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	return (ts);
+}
+
+long long
+harness_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}

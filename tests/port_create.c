@@ -1,0 +1,140 @@
+/* port_create(3C), and closing a port with close(2). */
+#include "config.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+START_TEST(port_create__returns_lowest_free_fd)
+{
+	int fds[2], port;
+
+	harness_pipe(fds);
+	close(fds[0]);
+	port = port_create();
+	ck_assert_int_eq(port, fds[0]);
+	close(port);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(port_create__emfile_when_fd_table_full)
+{
+	struct rlimit rl;
+	int rc, err, fds[2];
+
+	/* Leave exactly one free fd: a port needs more than one. */
+	harness_pipe(fds);
+	close(fds[1]);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)fds[0] + 2;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	CALL(rc, err, port_create());
+	close(fds[0]);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EMFILE);
+}
+END_TEST
+
+START_TEST(port_create__fd_polls_readable_while_events_queued)
+{
+	int port = port_create();
+	struct pollfd pfd = { .fd = port, .events = POLLIN };
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_int_eq(port_send(port, 1, NULL), 0);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 1);
+	ck_assert_int_eq(pfd.revents, POLLIN);
+	ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	close(port);
+}
+END_TEST
+
+START_TEST(port_create__ports_are_independent)
+{
+	int a = port_create(), b = port_create(), rc, err;
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+
+	ck_assert_int_eq(port_send(a, 1, NULL), 0);
+	CALL(rc, err, port_get(b, &pe, &zero));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ETIME);
+	close(a);
+	close(b);
+}
+END_TEST
+
+static void *
+get_forever(void *arg)
+{
+	int port = *(int *)arg;
+	port_event_t pe;
+	int rc = port_get(port, &pe, NULL);
+
+	return ((void *)(intptr_t)(rc == -1 ? errno : 0));
+}
+
+START_TEST(port_close__wakes_waiter_with_ebadfd)
+{
+	int port = port_create();
+	pthread_t t;
+	void *res;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, get_forever, &port), 0);
+	usleep(100000);
+	close(port);
+	ck_assert_int_eq(pthread_join(t, &res), 0);
+	ck_assert_int_eq((int)(intptr_t)res, EBADFD);
+}
+END_TEST
+
+START_TEST(port_close__later_send_gives_ebadf)
+{
+	int port = port_create(), rc, err;
+
+	close(port);
+	CALL(rc, err, port_send(port, 1, NULL));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADF);
+}
+END_TEST
+
+START_TEST(port_close__releases_every_fd)
+{
+	/* The fixture fails this test if the ports' fds are not released. */
+	for (int i = 0; i < 50; i++) {
+		int port = port_create(), fds[2];
+
+		harness_pipe(fds);
+		ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD,
+		    (uintptr_t)fds[0], POLLIN, NULL), 0);
+		ck_assert_int_eq(port_send(port, 1, NULL), 0);
+		close(port);
+		close(fds[0]);
+		close(fds[1]);
+	}
+}
+END_TEST
+
+Suite *
+port_create_suite(void)
+{
+	Suite *s = suite_create("port_create");
+	TCase *tc = harness_tcase("port_create");
+
+	tcase_add_test(tc, port_create__returns_lowest_free_fd);
+	tcase_add_test(tc, port_create__emfile_when_fd_table_full);
+	tcase_add_test(tc, port_create__fd_polls_readable_while_events_queued);
+	tcase_add_test(tc, port_create__ports_are_independent);
+	tcase_add_test(tc, port_close__wakes_waiter_with_ebadfd);
+	tcase_add_test(tc, port_close__later_send_gives_ebadf);
+	tcase_add_test(tc, port_close__releases_every_fd);
+	suite_add_tcase(s, tc);
+	return (s);
+}
