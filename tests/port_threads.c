@@ -43,6 +43,8 @@ consumer(void *arg)
 static void
 run_consumers(pthread_t *t)
 {
+	atomic_store(&delivered, 0);
+	atomic_store(&dup_or_bad, 0);
 	for (int i = 0; i < NTHREADS; i++)
 		ck_assert_int_eq(pthread_create(&t[i], NULL, consumer, NULL), 0);
 }
