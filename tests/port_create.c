@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <poll.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -35,6 +37,42 @@ START_TEST(port_create__emfile_when_fd_table_full)
 	close(fds[0]);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(err, EMFILE);
+}
+END_TEST
+
+START_TEST(port_create__eagain_past_8192_ports)
+{
+	enum { MAXPORTS = 8192 };
+	struct rlimit rl;
+	static int ports[MAXPORTS];
+	int rc, err, n;
+
+	/* Each port holds four fds; make room for them all. */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 4 * MAXPORTS + 64) {
+		/* Root may raise the hard limit. */
+		struct rlimit more = { 4 * MAXPORTS + 64, 4 * MAXPORTS + 64 };
+
+		if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+			rl = more;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 4 * MAXPORTS + 64) {
+		printf("port_create__eagain_past_8192_ports: skipped, "
+		    "RLIMIT_NOFILE hard limit %lu is too low\n",
+		    (unsigned long)rl.rlim_max);
+		return;
+	}
+	rl.rlim_cur = 4 * MAXPORTS + 64;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	for (n = 0; n < MAXPORTS; n++) {
+		ports[n] = port_create();
+		ck_assert_int_ge(ports[n], 0);
+	}
+	CALL(rc, err, port_create());
+	for (n = 0; n < MAXPORTS; n++)
+		close(ports[n]);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EAGAIN);
 }
 END_TEST
 
@@ -122,6 +160,40 @@ START_TEST(port_close__releases_every_fd)
 }
 END_TEST
 
+/*
+ * A forked child may create and use ports of its own; closing the port it
+ * inherited must not disturb the parent's (port_create(3C), fork).
+ */
+START_TEST(port_create__child_after_fork_gets_its_own_ports)
+{
+	int port = port_create(), status;
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+	pid_t pid;
+
+	ck_assert_int_eq(port_send(port, 1, NULL), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int mine;
+
+		close(port);
+		mine = port_create();
+		if (mine < 0 || port_send(mine, 2, NULL) != 0 ||
+		    port_get(mine, &pe, &zero) != 0 || pe.portev_events != 2)
+			_exit(1);
+		close(mine);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+	ck_assert_int_eq(pe.portev_events, 1);
+	close(port);
+}
+END_TEST
+
 Suite *
 port_create_suite(void)
 {
@@ -130,8 +202,10 @@ port_create_suite(void)
 
 	tcase_add_test(tc, port_create__returns_lowest_free_fd);
 	tcase_add_test(tc, port_create__emfile_when_fd_table_full);
+	tcase_add_test(tc, port_create__eagain_past_8192_ports);
 	tcase_add_test(tc, port_create__fd_polls_readable_while_events_queued);
 	tcase_add_test(tc, port_create__ports_are_independent);
+	tcase_add_test(tc, port_create__child_after_fork_gets_its_own_ports);
 	tcase_add_test(tc, port_close__wakes_waiter_with_ebadfd);
 	tcase_add_test(tc, port_close__later_send_gives_ebadf);
 	tcase_add_test(tc, port_close__releases_every_fd);

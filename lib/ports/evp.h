@@ -20,6 +20,8 @@
 
 /* Queued events a port holds at most (illumos process.max-port-events). */
 #define	EVP_MAX_EVENTS		65536
+/* Ports a process may hold at once (illumos project.max-port-ids). */
+#define	EVP_MAX_PORTS		8192
 
 /* Association state bits (struct evp_assoc ea_flags). */
 #define	EVP_A_ARMED	0x01	/* watched by the backend, no event yet */

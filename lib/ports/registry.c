@@ -257,6 +257,10 @@ evp__register(struct evp_port *p)
 	 */
 	if ((stale = reg_ports[p->p_fd]) != NULL)
 		reg_unlink(stale);
+	if (reg_count >= EVP_MAX_PORTS) {
+		err = EAGAIN;
+		goto out;
+	}
 	reg_ports[p->p_fd] = p;
 	reg_count++;
 	evp__wake_post(watcher_wake);
