@@ -142,6 +142,20 @@ START_TEST(port_alert__wakes_every_waiter)
 }
 END_TEST
 
+START_TEST(port_alert__zero_events_clears_whatever_the_flags)
+{
+	port_event_t pe;
+	int rc, err;
+
+	ck_assert_int_eq(port_alert(port, PORT_ALERT_SET, 1, NULL), 0);
+	ck_assert_int_eq(port_alert(port, PORT_ALERT_SET | PORT_ALERT_UPDATE,
+	    0, NULL), 0);
+	CALL(rc, err, port_get(port, &pe, &zero));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ETIME);
+}
+END_TEST
+
 Suite *
 port_alert_suite(void)
 {
@@ -157,6 +171,7 @@ port_alert_suite(void)
 	tcase_add_test(tc, port_alert__zero_events_clears);
 	tcase_add_test(tc, port_alert__non_port_gives_ebadfd);
 	tcase_add_test(tc, port_alert__wakes_every_waiter);
+	tcase_add_test(tc, port_alert__zero_events_clears_whatever_the_flags);
 	suite_add_tcase(s, tc);
 	return (s);
 }

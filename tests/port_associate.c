@@ -369,6 +369,60 @@ START_TEST(port_dissociate__non_port_fd_gives_ebadfd)
 }
 END_TEST
 
+START_TEST(port_associate__pollrdhup_is_delivered)
+{
+	int sv[2];
+	port_event_t pe;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD,
+	    (uintptr_t)sv[0], POLLRDHUP, NULL), 0);
+	ck_assert_int_eq(shutdown(sv[1], SHUT_WR), 0);
+	ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+	ck_assert_int_eq(pe.portev_events & POLLRDHUP, POLLRDHUP);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(port_associate__regular_file_closed_before_get_no_event)
+{
+	char path[] = "/tmp/sockshim-test-XXXXXX";
+	int file = mkstemp(path), sv[2];
+
+	ck_assert_int_ge(file, 0);
+	unlink(path);
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)file,
+	    POLLIN, NULL), 0);
+	close(file);
+	/* The number now names a socket that is readable. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(sv[0], file);
+	ck_assert_int_eq(write(sv[1], "x", 1), 1);
+	expect_no_event();
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(port_dissociate__closed_fd_reused_number_gives_enoent)
+{
+	int old = fds[0], nfds[2], rc, err;
+
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)old,
+	    POLLIN, NULL), 0);
+	close(fds[0]);
+	close(fds[1]);
+	harness_pipe(nfds);
+	ck_assert_int_eq(nfds[0], old);
+	fds[0] = nfds[0];
+	fds[1] = nfds[1];
+	CALL(rc, err, port_dissociate(port, PORT_SOURCE_FD, (uintptr_t)old));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ENOENT);
+}
+END_TEST
+
 Suite *
 port_associate_suite(void)
 {
@@ -399,6 +453,9 @@ port_associate_suite(void)
 	tcase_add_test(tc, port_dissociate__closed_fd_gives_ebadfd);
 	tcase_add_test(tc, port_dissociate__unknown_source_gives_einval);
 	tcase_add_test(tc, port_dissociate__non_port_fd_gives_ebadfd);
+	tcase_add_test(tc, port_associate__pollrdhup_is_delivered);
+	tcase_add_test(tc, port_associate__regular_file_closed_before_get_no_event);
+	tcase_add_test(tc, port_dissociate__closed_fd_reused_number_gives_enoent);
 	suite_add_tcase(s, tc);
 	return (s);
 }

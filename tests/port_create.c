@@ -1,6 +1,7 @@
 /* port_create(3C), and closing a port with close(2). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -194,6 +195,80 @@ START_TEST(port_create__child_after_fork_gets_its_own_ports)
 }
 END_TEST
 
+static void *
+getn_forever(void *arg)
+{
+	int port = *(int *)arg;
+	port_event_t list[2];
+	uint_t n = 1;
+	int rc = port_getn(port, list, 2, &n, NULL);
+
+	return ((void *)(intptr_t)(rc == -1 ? errno : 0));
+}
+
+/* One thread waits in the backend, the other behind it: both see EBADFD. */
+START_TEST(port_close__wakes_every_waiter_with_ebadfd)
+{
+	int port = port_create();
+	pthread_t t[2];
+	void *res;
+
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, getn_forever,
+		    &port), 0);
+	usleep(100000);
+	close(port);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &res), 0);
+		ck_assert_int_eq((int)(intptr_t)res, EBADFD);
+	}
+}
+END_TEST
+
+START_TEST(port_close__reused_number_is_not_a_port)
+{
+	int port = port_create(), fd, rc, err;
+
+	close(port);
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_eq(fd, port);
+	CALL(rc, err, port_send(fd, 1, NULL));
+	close(fd);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+}
+END_TEST
+
+START_TEST(port_create__dup_of_port_is_the_same_port)
+{
+	int port = port_create(), d = dup(port);
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+
+	ck_assert_int_eq(port_send(d, 9, NULL), 0);
+	ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+	ck_assert_int_eq(pe.portev_events, 9);
+	close(d);
+	close(port);
+}
+END_TEST
+
+START_TEST(port_close__dup_keeps_port_and_number_is_reused)
+{
+	int port = port_create(), d = dup(port), fd, rc, err;
+
+	close(port);
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_eq(fd, port);
+	CALL(rc, err, port_send(fd, 1, NULL));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+	ck_assert_int_eq(port_send(d, 1, NULL), 0);
+	close(fd);
+	close(d);
+}
+END_TEST
+
 Suite *
 port_create_suite(void)
 {
@@ -209,6 +284,10 @@ port_create_suite(void)
 	tcase_add_test(tc, port_close__wakes_waiter_with_ebadfd);
 	tcase_add_test(tc, port_close__later_send_gives_ebadf);
 	tcase_add_test(tc, port_close__releases_every_fd);
+	tcase_add_test(tc, port_close__wakes_every_waiter_with_ebadfd);
+	tcase_add_test(tc, port_close__reused_number_is_not_a_port);
+	tcase_add_test(tc, port_create__dup_of_port_is_the_same_port);
+	tcase_add_test(tc, port_close__dup_keeps_port_and_number_is_reused);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -53,7 +53,7 @@ typedef struct timespec	timespec_t;
 #define	FILE_EXCEPTION		(UNMOUNTED | FILE_DELETE | FILE_RENAME_TO | \
 				FILE_RENAME_FROM | MOUNTEDOVER)
 
-/* Per-call list limit of the illumos kernel; port_sendn() honours it. */
+/* Per-call list limit of the illumos kernel (its libc splits longer lists). */
 #define	PORT_MAX_LIST		8192
 
 typedef struct port_event {

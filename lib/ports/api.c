@@ -188,7 +188,9 @@ port_alert(int port, int flags, int events, void *user)
 
 	if ((err = evp__lookup(port, &p, true)) != 0)
 		return (fail(err, saved));
-	if ((flags & PORT_ALERT_INVALID) == PORT_ALERT_INVALID)
+	/* events == 0 clears alert mode whatever the flags (illumos). */
+	if (events != 0 &&
+	    (flags & PORT_ALERT_INVALID) == PORT_ALERT_INVALID)
 		err = EINVAL;
 	else
 		err = evp__alert(p, flags, events, user);

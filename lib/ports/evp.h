@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 
 #include <port.h>
 
@@ -64,6 +65,8 @@ struct evp_port {
 	const struct evp_backend *p_be;
 	void		*p_be_data;
 	int		p_fd;		/* the user's end of the socketpair */
+	dev_t		p_dev;		/* ... and its identity */
+	ino_t		p_ino;
 	int		p_closefd;	/* our end: EOF means the user closed */
 	int		p_wakefd[2];	/* read end, write end (may be equal) */
 	bool		p_closed;

@@ -111,13 +111,17 @@ evp__dissociate_fd(struct evp_port *p, int fd)
 {
 	struct evp_assoc *a = assoc_get(p, fd);
 
+	bool current;
+
 	if (a == NULL || !(a->ea_flags & (EVP_A_ARMED | EVP_A_QUEUED)))
 		return (ENOENT);
+	/* A closed fd was dissociated by close(2), even if its number is back. */
+	current = evp__fd_current(p, fd);
 	assoc_reset(p, a);
 	if (a->ea_flags & EVP_A_KNOWN)
 		p->p_be->eb_disarm(p, fd);
 	a->ea_flags = 0;
-	return (0);
+	return (current ? 0 : ENOENT);
 }
 
 /* Is a queued entry still meaningful? */

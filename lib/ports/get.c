@@ -92,14 +92,14 @@ evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
 	uint_t want = *nget;
 	struct timespec dl, now = { 0, 0 };
 	const struct timespec *dlp = NULL;
-	bool polled = false, have_dl = false;
+	bool polled = false, waited = false, have_dl = false;
 	int err = 0;
 
 	pthread_mutex_lock(&p->p_lock);
 	for (;;) {
 		if (p->p_closed) {
 			/* Closed while we waited: EBADFD; before we came: EBADF. */
-			err = polled ? EBADFD : EBADF;
+			err = waited ? EBADFD : EBADF;
 			break;
 		}
 		if (p->p_alert) {
@@ -120,8 +120,6 @@ evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
 			/* A zero timeout polls: port_getn says 0, port_get ETIME. */
 			err = (timeout_zero(timeout) && !zero_is_etime) ?
 			    0 : ETIME;
-			if (err == 0 && *nget == 0 && zero_is_etime)
-				err = ETIME;
 			goto done_err;
 		}
 		/*
@@ -145,6 +143,7 @@ evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
 			err = lead(p, dlp, max > p->p_live ? max - p->p_live :
 			    1);
 			polled = true;
+			waited = dlp != &now;
 			if (err != 0)
 				break;
 		} else if (dlp == &now) {
@@ -152,10 +151,11 @@ evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
 			polled = true;
 		} else if (dlp == NULL) {
 			pthread_cond_wait(&p->p_cond, &p->p_lock);
+			waited = true;
 		} else {
 			(void) pthread_cond_timedwait(&p->p_cond, &p->p_lock,
 			    dlp);
-			polled = true;
+			polled = waited = true;
 		}
 	}
 	*nget = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "evp.h"
@@ -47,9 +48,14 @@ static int
 port_init(struct evp_port *p, int sv[2])
 {
 	pthread_condattr_t ca;
+	struct stat st;
 	int err;
 
+	if (fstat(sv[0], &st) == -1)
+		return (errno);
 	p->p_fd = sv[0];
+	p->p_dev = st.st_dev;
+	p->p_ino = st.st_ino;
 	p->p_closefd = sv[1];
 	p->p_wakefd[0] = p->p_wakefd[1] = -1;
 	atomic_init(&p->p_refs, 1);
@@ -89,7 +95,8 @@ evp__create(int *fdp)
 	} else if ((err = port_init(p, sv)) != 0) {
 		free(p);
 	} else if ((err = evp__register(p)) != 0) {
-		evp__destroy(p);
+		evp__destroy(p);		/* closes sv[1] */
+		(void) close(sv[0]);
 		return (err);
 	}
 	if (err != 0) {

@@ -75,11 +75,7 @@ evp__q_push(struct evp_port *p, const port_event_t *ev, uint32_t gen)
 	return (0);
 }
 
-/*
- * Move up to max valid events to list, oldest first; returns the count.
- * An FD event that waited past the call that queued it is delivered only
- * if the backend confirms that the fd still names the same open file.
- */
+/* Move up to max valid events to list, oldest first; returns the count. */
 uint_t
 evp__q_take(struct evp_port *p, port_event_t *list, uint_t max)
 {
@@ -97,7 +93,13 @@ evp__q_take(struct evp_port *p, port_event_t *list, uint_t max)
 		if (e->qe_ev.portev_source == PORT_SOURCE_FD) {
 			fd = (int)e->qe_ev.portev_object;
 			a = &p->p_assoc[fd];
-			if (e->qe_round != p->p_round &&
+			/*
+			 * An event that waited past the call that queued it,
+			 * or a synthesized one (queued by port_associate), is
+			 * delivered only if fd still names the same file.
+			 */
+			if ((e->qe_round != p->p_round ||
+			    (a->ea_flags & EVP_A_SYNTH)) &&
 			    !evp__fd_current(p, fd)) {
 				a->ea_flags = 0;
 				continue;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "evp.h"
@@ -51,30 +52,67 @@ reg_atfork_install(void)
 }
 
 /*
+ * Find the port whose user end is open as fd, by inode: a dup() of a port
+ * fd is the same port, as on illumos.  Only for fds not filed under their
+ * own number, so a linear scan is fine.  Takes a reference.
+ */
+static struct evp_port *
+lookup_by_inode(const struct stat *st)
+{
+	struct evp_port *p = NULL;
+
+	pthread_mutex_lock(&reg_lock);
+	for (int i = 0; i < reg_cap && p == NULL; i++) {
+		struct evp_port *q = reg_ports[i];
+
+		if (q != NULL && !q->p_closed && q->p_ino == st->st_ino &&
+		    q->p_dev == st->st_dev) {
+			atomic_fetch_add(&q->p_refs, 1);
+			p = q;
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return (p);
+}
+
+/*
  * Find the port behind fd and take a reference.  EBADF: fd is not open;
- * EBADFD: it is open but not a port.  With exact, a port whose user end was
- * closed moments ago (the watcher has not retired it yet) is reported as
- * EBADF at the cost of one system call; the hot paths (associate, get)
- * skip that and see the close on their next wait instead.
+ * EBADFD: it is open but not a port.
+ *
+ * The port filed under fd's number is trusted as it is on the hot paths
+ * (port_associate, port_get, port_getn).  With exact, one fstat() also
+ * proves that the number still names that port: it catches a port closed
+ * a moment ago, before the watcher retired it, whose number now names
+ * another file.
  */
 int
 evp__lookup(int fd, struct evp_port **pp, bool exact)
 {
 	struct evp_port *p = NULL;
-	char c;
+	struct stat st;
 
-	if (fd >= 0) {
-		pthread_mutex_lock(&reg_lock);
-		if (fd < reg_cap && (p = reg_ports[fd]) != NULL)
-			atomic_fetch_add(&p->p_refs, 1);
-		pthread_mutex_unlock(&reg_lock);
+	if (fd < 0)
+		return (EBADF);
+	pthread_mutex_lock(&reg_lock);
+	if (fd < reg_cap && (p = reg_ports[fd]) != NULL)
+		atomic_fetch_add(&p->p_refs, 1);
+	pthread_mutex_unlock(&reg_lock);
+	if (p != NULL && !exact) {
+		*pp = p;
+		return (0);
 	}
-	if (p == NULL)
-		return (fd >= 0 && fcntl(fd, F_GETFD) != -1 ? EBADFD : EBADF);
-	if (exact && recv(p->p_closefd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
-		evp__release(p);
+	if (fstat(fd, &st) == -1) {
+		if (p != NULL)
+			evp__release(p);
 		return (EBADF);
 	}
+	if (p != NULL && (p->p_ino != st.st_ino || p->p_dev != st.st_dev)) {
+		evp__release(p);
+		p = NULL;
+	}
+	if (p == NULL && (!S_ISSOCK(st.st_mode) ||
+	    (p = lookup_by_inode(&st)) == NULL))
+		return (EBADFD);
 	*pp = p;
 	return (0);
 }

@@ -160,7 +160,7 @@ ep_collect(struct evp_port *p, const struct timespec *dl,
 		else
 			out[i].er_fd = (int)(uint32_t)tag;
 		out[i].er_gen = (uint32_t)(tag >> 32);
-		out[i].er_revents = (int)(bits & ~(uint32_t)EPOLLRDHUP);
+		out[i].er_revents = (int)bits;
 	}
 	return (got);
 }
