@@ -29,22 +29,10 @@ extern "C" {
 #endif
 
 /*
- * The illumos <netinet/in.h> macro that the connect(3SOCKET) example uses
- * beside <port.h>: store an IPv4 address as an IPv4-mapped IPv6 address.
+ * The illumos <netinet/in.h> macros for IPv4-mapped addresses: the
+ * connect(3SOCKET) example uses IN6_INADDR_TO_V4MAPPED beside <port.h>.
  */
-#ifndef IN6_INADDR_TO_V4MAPPED
-#define	IN6_INADDR_TO_V4MAPPED(v4, v6)					\
-	((void)((v6)->s6_addr[0] = 0, (v6)->s6_addr[1] = 0,		\
-	(v6)->s6_addr[2] = 0, (v6)->s6_addr[3] = 0,			\
-	(v6)->s6_addr[4] = 0, (v6)->s6_addr[5] = 0,			\
-	(v6)->s6_addr[6] = 0, (v6)->s6_addr[7] = 0,			\
-	(v6)->s6_addr[8] = 0, (v6)->s6_addr[9] = 0,			\
-	(v6)->s6_addr[10] = 0xff, (v6)->s6_addr[11] = 0xff,		\
-	(v6)->s6_addr[12] = ((const unsigned char *)&(v4)->s_addr)[0],	\
-	(v6)->s6_addr[13] = ((const unsigned char *)&(v4)->s_addr)[1],	\
-	(v6)->s6_addr[14] = ((const unsigned char *)&(v4)->s_addr)[2],	\
-	(v6)->s6_addr[15] = ((const unsigned char *)&(v4)->s_addr)[3]))
-#endif
+#include <sockshim/in6_map.h>
 
 #if defined(__GNUC__) && !defined(__sun)
 #define	_SOCKSHIM_API	__attribute__((visibility("default")))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -88,4 +89,34 @@ harness_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+harness_tid(void)
+{
+	return ((int)syscall(SYS_gettid));
+}
+
+void
+harness_wait_blocked(int tid)
+{
+	char path[64], buf[256], *p;
+
+	snprintf(path, sizeof (path), "/proc/self/task/%d/stat", tid);
+	for (int tries = 0; tries < 500; tries++) {
+		FILE *f = fopen(path, "r");
+		size_t n;
+
+		if (f == NULL)
+			break;		/* no /proc: fall back to a pause */
+		n = fread(buf, 1, sizeof (buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* The state follows the parenthesised command name. */
+		if ((p = strrchr(buf, ')')) != NULL && p[1] == ' ' &&
+		    p[2] == 'S')
+			return;
+		usleep(10000);
+	}
+	usleep(200000);
 }

@@ -22,6 +22,15 @@ void	harness_pipe(int fds[2]);
 /* A timespec of the given milliseconds. */
 struct timespec harness_ms(long ms);
 
+/* The calling thread's kernel id, for harness_wait_blocked(). */
+int	harness_tid(void);
+
+/*
+ * Wait (up to 5 s) until thread tid sleeps in the kernel: a test that
+ * closes a port under a waiter must know the waiter is already waiting.
+ */
+void	harness_wait_blocked(int tid);
+
 /* Milliseconds on CLOCK_MONOTONIC. */
 long long harness_now_ms(void);
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,12 +110,17 @@ START_TEST(port_create__ports_are_independent)
 }
 END_TEST
 
+static atomic_int waiter_tid[2];
+
 static void *
 get_forever(void *arg)
 {
 	int port = *(int *)arg;
 	port_event_t pe;
-	int rc = port_get(port, &pe, NULL);
+	int rc;
+
+	atomic_store(&waiter_tid[0], harness_tid());
+	rc = port_get(port, &pe, NULL);
 
 	return ((void *)(intptr_t)(rc == -1 ? errno : 0));
 }
@@ -125,8 +131,11 @@ START_TEST(port_close__wakes_waiter_with_ebadfd)
 	pthread_t t;
 	void *res;
 
+	atomic_store(&waiter_tid[0], 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, get_forever, &port), 0);
-	usleep(100000);
+	while (atomic_load(&waiter_tid[0]) == 0)
+		usleep(1000);
+	harness_wait_blocked(atomic_load(&waiter_tid[0]));
 	close(port);
 	ck_assert_int_eq(pthread_join(t, &res), 0);
 	ck_assert_int_eq((int)(intptr_t)res, EBADFD);
@@ -195,13 +204,19 @@ START_TEST(port_create__child_after_fork_gets_its_own_ports)
 }
 END_TEST
 
+static atomic_int next_waiter;
+
 static void *
 getn_forever(void *arg)
 {
 	int port = *(int *)arg;
 	port_event_t list[2];
 	uint_t n = 1;
-	int rc = port_getn(port, list, 2, &n, NULL);
+	int rc;
+
+	atomic_store(&waiter_tid[atomic_fetch_add(&next_waiter, 1)],
+	    harness_tid());
+	rc = port_getn(port, list, 2, &n, NULL);
 
 	return ((void *)(intptr_t)(rc == -1 ? errno : 0));
 }
@@ -213,10 +228,17 @@ START_TEST(port_close__wakes_every_waiter_with_ebadfd)
 	pthread_t t[2];
 	void *res;
 
-	for (int i = 0; i < 2; i++)
+	atomic_store(&next_waiter, 0);
+	for (int i = 0; i < 2; i++) {
+		atomic_store(&waiter_tid[i], 0);
 		ck_assert_int_eq(pthread_create(&t[i], NULL, getn_forever,
 		    &port), 0);
-	usleep(100000);
+	}
+	for (int i = 0; i < 2; i++) {
+		while (atomic_load(&waiter_tid[i]) == 0)
+			usleep(1000);
+		harness_wait_blocked(atomic_load(&waiter_tid[i]));
+	}
 	close(port);
 	for (int i = 0; i < 2; i++) {
 		ck_assert_int_eq(pthread_join(t[i], &res), 0);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "evp.h"
+#include "../sock/sock_internal.h"
 
 /* Events poll(2) reports for a regular file, which is always ready. */
 #define	ALWAYS_READY_EVENTS	(POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
@@ -175,7 +176,16 @@ evp__process(struct evp_port *p, const struct evp_ready *r, int n)
 			a->ea_flags = 0;
 			continue;
 		}
-		ev = r[i].er_revents & (a->ea_events | POLLHUP | POLLERR);
+		ev = r[i].er_revents;
+		/*
+		 * A socket error: illumos reports it as the input/output
+		 * events asked for, without POLLERR/POLLHUP (so_poll());
+		 * the connect layer knows the sockets it applies to.
+		 */
+		if (ev & POLLERR)
+			ev = sks__connect_poll_revents(r[i].er_fd,
+			    a->ea_events, ev);
+		ev &= a->ea_events | POLLHUP | POLLERR;
 		if (ev == 0) {
 			/* Nothing the caller asked for: stay armed. */
 			if (p->p_be->eb_arm(p, r[i].er_fd, a->ea_events,
