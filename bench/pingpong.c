@@ -267,6 +267,7 @@ pp_run_fresh(int v, const struct pp_cfg *c, const char **backend)
 		const char *be = "none";
 
 		(void) close(pfd[0]);
+		bench_watchdog(600);
 		memset(&res, 0, sizeof (res));
 		res.t = pp_run(v, c, &be);
 		(void) snprintf(res.be, sizeof (res.be), "%s", be);
@@ -332,10 +333,10 @@ main(int argc, char **argv)
 		usage();
 	if (bench_nofile(2L * c.m + 64) < 2L * c.m + 64)
 		bench_die(0, "RLIMIT_NOFILE too low for %d socketpairs", c.m);
-	bench_watchdog(600);
 
 	/* One variant only, for profilers (callgrind, perf record). */
 	if (only >= 0) {
+		bench_watchdog(600);
 		for (int r = 0; r < c.reps; r++) {
 			struct pp_time t = pp_run(only, &c, &backend);
 

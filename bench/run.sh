@@ -47,16 +47,18 @@ run() {
 callgrind_per_msg() {
 	variant=$1 pairs=$2
 	out=$tmp/cg.$variant.$pairs
+	loop=raw
+	[ "$variant" = ports ] && loop=ports
 	SOCKSHIM_PORT_BACKEND=epoll valgrind --tool=callgrind \
 	    --callgrind-out-file="$out" --collect-atstart=no \
-	    "--toggle-collect=pp_${variant}_loop*" \
+	    "--toggle-collect=pp_${loop}_loop*" \
 	    "$bin/pingpong" -o "$variant" -n "$cgmsgs" -m "$pairs" -r 1 \
 	    > "$tmp/cg.log" 2>&1 || { cat "$tmp/cg.log" >&2; return 1; }
 	# A valgrind that does not know epoll_pwait2 (syscall 441 on amd64)
 	# makes the library retry with epoll_wait on every call.
 	if grep -q 'unhandled .*syscall: 441' "$tmp/cg.log"; then
-		echo "   (this valgrind lacks epoll_pwait2: the ports count" \
-		    "includes a failed epoll_pwait2 per port_getn)" > \
+		echo "(this valgrind lacks epoll_pwait2: the ports counts" \
+		    "include a failed epoll_pwait2 per port_getn)" > \
 		    "$tmp/cg.note"
 	fi
 	awk -v n="$cgmsgs" '/^(totals|summary):/ {
@@ -86,15 +88,19 @@ measure() {
 	echo "== user-space instructions per message (callgrind, epoll backend)"
 	for pairs in 1 100; do
 		p=$(callgrind_per_msg ports "$pairs") &&
-		    r=$(callgrind_per_msg raw "$pairs") || {
+		    r=$(callgrind_per_msg raw "$pairs") &&
+		    t=$(callgrind_per_msg rawthr "$pairs") || {
 			echo "callgrind failed"
 			continue
 		}
-		echo "pairs=$pairs: ports $p, raw epoll $r instructions/msg"
-		[ -f "$tmp/cg.note" ] && cat "$tmp/cg.note"
+		echo "pairs=$pairs: ports $p, raw epoll $r, raw+thr $t" \
+		    "instructions/msg"
 		echo "RESULT callgrind backend=epoll pairs=$pairs" \
-		    "ports_ir=$p raw_ir=$r" >> "$tmp/results"
+		    "ports_ir=$p raw_ir=$r rawthr_ir=$t" >> "$tmp/results"
 	done
+	if [ -f "$tmp/cg.note" ]; then
+		cat "$tmp/cg.note"
+	fi
 	echo
 }
 
@@ -138,9 +144,10 @@ summary() {
 		for (i = 1; i <= ncg; i++) {
 			$0 = cg[i]
 			p = get("ports_ir"); r = get("raw_ir")
-			printf "   callgrind, pairs=%s: %s vs %s user-space" \
-			    " instructions/msg (+%d in the library)\n",
-			    get("pairs"), p, r, p - r
+			t = get("rawthr_ir")
+			printf "   callgrind, pairs=%s: ports %s, raw %s, raw+thr" \
+			    " %s user-space instructions/msg (library: +%d)\n",
+			    get("pairs"), p, r, t, p - t
 		}
 		print ""
 		print "2. Drain: one port_getn() returning every ready fd," \

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="gcc make autoconf automake libtool pkg-config check libnsl-dev \
-iproute2 dpkg-dev $*"
+iproute2 dpkg-dev nanomsg-utils nng-utils $*"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
