@@ -175,8 +175,10 @@ if [ -x "$tmp/use" ]; then
 	check "C program using the illumos names runs" "$tmp/use"
 fi
 if [ -n "$CXX" ]; then
-	check "C++ program using the illumos names builds" $CXX -x c++ \
-	    -Wall -Wextra -Werror -I"$inc" -o "$tmp/usexx" "$use" \
+	# CFLAGS carries the build's sanitizer flags; they apply to C++ too.
+	# shellcheck disable=SC2086
+	check "C++ program using the illumos names builds" $CXX $CFLAGS \
+	    -x c++ -Wall -Wextra -Werror -I"$inc" -o "$tmp/usexx" "$use" \
 	    -L"$libs" -lsocket -lnsl
 	if [ -x "$tmp/usexx" ]; then
 		check "C++ program using the illumos names runs" "$tmp/usexx"
