@@ -59,9 +59,11 @@ struct evp_queue {
 };
 
 struct evp_port {
+	atomic_int	p_refs;		/* registry + calls; first member */
 	pthread_mutex_t	p_lock;
 	pthread_cond_t	p_cond;		/* followers wait for the leader */
-	atomic_int	p_refs;		/* registry + calls in progress */
+	struct evp_port	*p_next_free;	/* recycled structures */
+	uint32_t	p_nfollowers;	/* threads waiting on p_cond */
 	const struct evp_backend *p_be;
 	void		*p_be_data;
 	int		p_fd;		/* the user's end of the socketpair */
@@ -89,6 +91,8 @@ struct evp_port {
 int	evp__lookup(int, struct evp_port **, bool);
 void	evp__release(struct evp_port *);
 int	evp__register(struct evp_port *);
+struct evp_port *evp__port_alloc(void);
+void	evp__port_free(struct evp_port *);
 
 /* port.c */
 int	evp__create(int *);
@@ -102,10 +106,21 @@ int	evp__q_push(struct evp_port *, const port_event_t *, uint32_t);
 uint_t	evp__q_take(struct evp_port *, port_event_t *, uint_t);
 void	evp__q_free(struct evp_queue *);
 
+/*
+ * Where the leader may put events directly: the caller's list, used only
+ * while the queue is empty so that FIFO order holds.
+ */
+struct evp_sink {
+	port_event_t	*s_list;
+	uint_t		s_max;
+	uint_t		s_n;
+};
+
 /* fd.c */
 int	evp__associate_fd(struct evp_port *, int, int, void *);
 int	evp__dissociate_fd(struct evp_port *, int);
-void	evp__process(struct evp_port *, const struct evp_ready *, int);
+void	evp__process(struct evp_port *, const struct evp_ready *, int,
+	    struct evp_sink *);
 bool	evp__qent_valid(struct evp_port *, const struct evp_qent *);
 bool	evp__fd_current(struct evp_port *, int);
 

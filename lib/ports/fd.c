@@ -100,7 +100,8 @@ evp__associate_fd(struct evp_port *p, int fd, int events, void *user)
 		    events & ALWAYS_READY_EVENTS)) != 0)
 			return (err);
 		a->ea_flags |= EVP_A_SYNTH;
-		pthread_cond_signal(&p->p_cond);
+		if (p->p_nfollowers > 0)
+			pthread_cond_signal(&p->p_cond);
 		evp__wake_leader(p);
 		return (0);
 	}
@@ -150,9 +151,13 @@ evp__fd_current(struct evp_port *p, int fd)
 	return (p->p_be->eb_same_file(p, fd) != 0);
 }
 
-/* Turn the leader's readiness reports into queued events. */
+/*
+ * Turn the leader's readiness reports into events: into the sink while the
+ * queue is empty and the sink has room, else into the queue.
+ */
 void
-evp__process(struct evp_port *p, const struct evp_ready *r, int n)
+evp__process(struct evp_port *p, const struct evp_ready *r, int n,
+    struct evp_sink *sink)
 {
 	for (int i = 0; i < n; i++) {
 		struct evp_assoc *a;
@@ -194,6 +199,16 @@ evp__process(struct evp_port *p, const struct evp_ready *r, int n)
 			continue;
 		}
 		a->ea_flags &= ~EVP_A_ARMED;
+		if (sink != NULL && sink->s_n < sink->s_max && p->p_live == 0) {
+			port_event_t *pe = &sink->s_list[sink->s_n++];
+
+			pe->portev_events = ev;
+			pe->portev_source = PORT_SOURCE_FD;
+			pe->portev_pad = 0;
+			pe->portev_object = (uintptr_t)r[i].er_fd;
+			pe->portev_user = a->ea_user;
+			continue;
+		}
 		/* Out of memory: the event is lost, as the fd is disarmed. */
 		(void) queue_fd_event(p, r[i].er_fd, a, ev);
 	}

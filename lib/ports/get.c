@@ -36,7 +36,8 @@ rbuf_reserve(struct evp_port *p, uint32_t n)
  * exit, dropped while waiting.  Returns 0 or an errno (EINTR).
  */
 static int
-lead(struct evp_port *p, const struct timespec *deadline, uint32_t n)
+lead(struct evp_port *p, const struct timespec *deadline, uint32_t n,
+    struct evp_sink *sink)
 {
 	int got;
 
@@ -50,9 +51,10 @@ lead(struct evp_port *p, const struct timespec *deadline, uint32_t n)
 	pthread_mutex_lock(&p->p_lock);
 	p->p_leader = false;
 	if (got > 0)
-		evp__process(p, p->p_rbuf, got);
+		evp__process(p, p->p_rbuf, got, sink);
 	/* Let a follower see the new events or take over the backend. */
-	pthread_cond_broadcast(&p->p_cond);
+	if (p->p_nfollowers > 0)
+		pthread_cond_broadcast(&p->p_cond);
 	return (got < 0 ? -got : 0);
 }
 
@@ -140,22 +142,36 @@ evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
 			dlp = &dl;
 		}
 		if (!p->p_leader) {
+			/*
+			 * A caller that wants one event takes the leader's
+			 * events straight into its list: no queue round trip.
+			 */
+			struct evp_sink sink = { list, max, 0 };
+			bool direct = want == 1 && p->p_live == 0;
+
 			err = lead(p, dlp, max > p->p_live ? max - p->p_live :
-			    1);
+			    1, direct ? &sink : NULL);
 			polled = true;
 			waited = dlp != &now;
 			if (err != 0)
 				break;
+			if (sink.s_n > 0) {
+				*nget = sink.s_n;
+				goto done;
+			}
 		} else if (dlp == &now) {
 			/* The leader is collecting; nothing to wait for. */
 			polled = true;
-		} else if (dlp == NULL) {
-			pthread_cond_wait(&p->p_cond, &p->p_lock);
-			waited = true;
 		} else {
-			(void) pthread_cond_timedwait(&p->p_cond, &p->p_lock,
-			    dlp);
-			polled = waited = true;
+			p->p_nfollowers++;
+			if (dlp == NULL)
+				pthread_cond_wait(&p->p_cond, &p->p_lock);
+			else
+				(void) pthread_cond_timedwait(&p->p_cond,
+				    &p->p_lock, dlp);
+			p->p_nfollowers--;
+			polled = dlp != NULL;
+			waited = true;
 		}
 	}
 	*nget = 0;
@@ -185,7 +201,7 @@ evp__count(struct evp_port *p, uint_t *nget)
 
 		do {
 			before = p->p_live;
-			err = lead(p, &now, PULL_MAX);
+			err = lead(p, &now, PULL_MAX, NULL);
 		} while (err == 0 && p->p_live - before >= PULL_MAX);
 	}
 	*nget = err == 0 ? p->p_live : 0;
@@ -212,7 +228,8 @@ evp__send(struct evp_port *p, int events, void *user)
 	else if (p->p_live >= EVP_MAX_EVENTS)
 		err = EAGAIN;
 	else if ((err = evp__q_push(p, &ev, 0)) == 0) {
-		pthread_cond_signal(&p->p_cond);
+		if (p->p_nfollowers > 0)
+			pthread_cond_signal(&p->p_cond);
 		evp__wake_leader(p);
 		evp__sync_token(p);
 	}

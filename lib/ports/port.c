@@ -58,7 +58,6 @@ port_init(struct evp_port *p, int sv[2])
 	p->p_ino = st.st_ino;
 	p->p_closefd = sv[1];
 	p->p_wakefd[0] = p->p_wakefd[1] = -1;
-	atomic_init(&p->p_refs, 1);
 	p->p_be = choose_backend();
 	if ((err = evp__wake_open(p->p_wakefd)) != 0)
 		return (err);
@@ -90,10 +89,10 @@ evp__create(int *fdp)
 		return (errno == ENFILE ? EMFILE : errno);
 	(void) fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 	(void) fcntl(sv[1], F_SETFL, O_NONBLOCK);
-	if ((p = calloc(1, sizeof (*p))) == NULL) {
+	if ((p = evp__port_alloc()) == NULL) {
 		err = ENOMEM;
 	} else if ((err = port_init(p, sv)) != 0) {
-		free(p);
+		evp__port_free(p);
 	} else if ((err = evp__register(p)) != 0) {
 		evp__destroy(p);		/* closes sv[1] */
 		(void) close(sv[0]);
@@ -120,7 +119,7 @@ evp__destroy(struct evp_port *p)
 	free(p->p_rbuf);
 	pthread_cond_destroy(&p->p_cond);
 	pthread_mutex_destroy(&p->p_lock);
-	free(p);
+	evp__port_free(p);
 }
 
 /* The user closed the port: every waiter returns EBADFD. */

@@ -22,10 +22,24 @@
 
 #include "evp.h"
 
+/*
+ * The table is read without a lock on every call (evp__lookup), so it only
+ * ever grows: a bigger copy is published atomically and the old one is
+ * kept, since a reader may still hold it (at most as much memory again as
+ * the current table).  Writers hold reg_lock.  Port structures are never
+ * returned to malloc either (see port_alloc), so a reader that loses a race
+ * with close(2) touches a valid struct and its reference count says 0.
+ */
+struct reg_table {
+	struct reg_table	*rt_older;
+	int			rt_cap;
+	_Atomic(struct evp_port *) rt_slot[];
+};
+
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct evp_port **reg_ports;	/* indexed by fd number */
-static int reg_cap;
+static _Atomic(struct reg_table *) reg_tab;
 static int reg_count;
+static struct evp_port *reg_free;	/* recycled port structures */
 static bool watcher_running;
 static int watcher_wake[2] = { -1, -1 };
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -38,8 +52,7 @@ static void
 reg_atfork_child(void)
 {
 	pthread_mutex_init(&reg_lock, NULL);
-	reg_ports = NULL;
-	reg_cap = 0;
+	atomic_store(&reg_tab, NULL);
 	reg_count = 0;
 	watcher_running = false;
 	watcher_wake[0] = watcher_wake[1] = -1;
@@ -49,6 +62,86 @@ static void
 reg_atfork_install(void)
 {
 	(void) pthread_atfork(NULL, NULL, reg_atfork_child);
+}
+
+/* The port filed under fd in the current table, or NULL; reg_lock held. */
+static struct evp_port *
+reg_get(int fd)
+{
+	struct reg_table *t = atomic_load(&reg_tab);
+
+	return (t != NULL && fd < t->rt_cap ?
+	    atomic_load(&t->rt_slot[fd]) : NULL);
+}
+
+static void
+reg_set(int fd, struct evp_port *p)
+{
+	atomic_store(&atomic_load(&reg_tab)->rt_slot[fd], p);
+}
+
+/* Make room for fd; reg_lock held. */
+static int
+reg_grow(int fd)
+{
+	struct reg_table *t = atomic_load(&reg_tab), *nt;
+	int ncap = t != NULL ? t->rt_cap : 64;
+
+	if (t != NULL && fd < t->rt_cap)
+		return (0);
+	while (ncap <= fd)
+		ncap *= 2;
+	nt = calloc(1, sizeof (*nt) + ncap * sizeof (nt->rt_slot[0]));
+	if (nt == NULL)
+		return (ENOMEM);
+	nt->rt_cap = ncap;
+	nt->rt_older = t;
+	for (int i = 0; t != NULL && i < t->rt_cap; i++)
+		atomic_init(&nt->rt_slot[i], atomic_load(&t->rt_slot[i]));
+	atomic_store(&reg_tab, nt);
+	return (0);
+}
+
+/* Take a reference unless the count already reached zero. */
+static bool
+ref_if_live(struct evp_port *p)
+{
+	int n = atomic_load(&p->p_refs);
+
+	while (n > 0) {
+		if (atomic_compare_exchange_weak(&p->p_refs, &n, n + 1))
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Port structures are recycled, never freed: see struct reg_table.  The
+ * reference count of a free structure is 0.
+ */
+struct evp_port *
+evp__port_alloc(void)
+{
+	struct evp_port *p;
+
+	pthread_mutex_lock(&reg_lock);
+	if ((p = reg_free) != NULL)
+		reg_free = p->p_next_free;
+	pthread_mutex_unlock(&reg_lock);
+	if (p == NULL)
+		return (calloc(1, sizeof (*p)));
+	memset((char *)p + sizeof (p->p_refs), 0,
+	    sizeof (*p) - sizeof (p->p_refs));
+	return (p);
+}
+
+void
+evp__port_free(struct evp_port *p)
+{
+	pthread_mutex_lock(&reg_lock);
+	p->p_next_free = reg_free;
+	reg_free = p;
+	pthread_mutex_unlock(&reg_lock);
 }
 
 /*
@@ -61,9 +154,12 @@ lookup_by_inode(const struct stat *st)
 {
 	struct evp_port *p = NULL;
 
+	struct reg_table *t;
+
 	pthread_mutex_lock(&reg_lock);
-	for (int i = 0; i < reg_cap && p == NULL; i++) {
-		struct evp_port *q = reg_ports[i];
+	t = atomic_load(&reg_tab);
+	for (int i = 0; t != NULL && i < t->rt_cap && p == NULL; i++) {
+		struct evp_port *q = atomic_load(&t->rt_slot[i]);
 
 		if (q != NULL && !q->p_closed && q->p_ino == st->st_ino &&
 		    q->p_dev == st->st_dev) {
@@ -91,12 +187,20 @@ evp__lookup(int fd, struct evp_port **pp, bool exact)
 	struct evp_port *p = NULL;
 	struct stat st;
 
+	struct reg_table *t = atomic_load(&reg_tab);
+
 	if (fd < 0)
 		return (EBADF);
-	pthread_mutex_lock(&reg_lock);
-	if (fd < reg_cap && (p = reg_ports[fd]) != NULL)
-		atomic_fetch_add(&p->p_refs, 1);
-	pthread_mutex_unlock(&reg_lock);
+	if (t != NULL && fd < t->rt_cap &&
+	    (p = atomic_load(&t->rt_slot[fd])) != NULL) {
+		/* Lock-free: the hot path of every event loop comes here. */
+		if (!ref_if_live(p)) {
+			p = NULL;
+		} else if (atomic_load(&reg_tab)->rt_slot[fd] != p) {
+			evp__release(p);
+			p = NULL;
+		}
+	}
 	if (p != NULL && !exact) {
 		*pp = p;
 		return (0);
@@ -128,8 +232,8 @@ evp__release(struct evp_port *p)
 static bool
 reg_unlink(struct evp_port *p)
 {
-	if (p->p_fd < reg_cap && reg_ports[p->p_fd] == p) {
-		reg_ports[p->p_fd] = NULL;
+	if (reg_get(p->p_fd) == p) {
+		reg_set(p->p_fd, NULL);
 		reg_count--;
 		return (true);
 	}
@@ -203,8 +307,13 @@ watcher_main(void *arg)
 			(void) poll(NULL, 0, 10);
 			continue;
 		}
-		for (int fd = 0; fd < reg_cap && n + 1 < cap; fd++) {
-			struct evp_port *p = reg_ports[fd];
+		for (int fd = 0; n + 1 < cap; fd++) {
+			struct reg_table *t = atomic_load(&reg_tab);
+			struct evp_port *p;
+
+			if (t == NULL || fd >= t->rt_cap)
+				break;
+			p = atomic_load(&t->rt_slot[fd]);
 
 			if (p == NULL)
 				continue;
@@ -274,32 +383,21 @@ evp__register(struct evp_port *p)
 	pthread_mutex_lock(&reg_lock);
 	if ((err = watcher_start()) != 0)
 		goto out;
-	if (p->p_fd >= reg_cap) {
-		int ncap = reg_cap ? reg_cap : 64;
-		struct evp_port **np;
-
-		while (ncap <= p->p_fd)
-			ncap *= 2;
-		np = realloc(reg_ports, ncap * sizeof (*np));
-		if (np == NULL) {
-			err = ENOMEM;
-			goto out;
-		}
-		memset(np + reg_cap, 0, (ncap - reg_cap) * sizeof (*np));
-		reg_ports = np;
-		reg_cap = ncap;
-	}
+	if ((err = reg_grow(p->p_fd)) != 0)
+		goto out;
 	/*
 	 * The kernel gave us this fd number, so a port still filed under it
 	 * was closed and the watcher has not retired it yet.
 	 */
-	if ((stale = reg_ports[p->p_fd]) != NULL)
+	if ((stale = reg_get(p->p_fd)) != NULL)
 		reg_unlink(stale);
 	if (reg_count >= EVP_MAX_PORTS) {
 		err = EAGAIN;
 		goto out;
 	}
-	reg_ports[p->p_fd] = p;
+	/* The registry's reference; 0 until the port is published. */
+	atomic_store(&p->p_refs, 1);
+	reg_set(p->p_fd, p);
 	reg_count++;
 	evp__wake_post(watcher_wake);
 out:

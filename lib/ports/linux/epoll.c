@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -100,15 +102,26 @@ ep_disarm(struct evp_port *p, int fd)
 	errno = saved;
 }
 
+#ifdef HAVE_EPOLL_PWAIT2
+/* Set once epoll_pwait2(2) says ENOSYS (kernels before 5.11, seccomp). */
+static atomic_bool no_pwait2;
+#endif
+
+/*
+ * Wait until the deadline.  No deadline and an expired one need no
+ * nanosecond timer, so they use plain epoll_wait(2); a finite one uses
+ * epoll_pwait2(2) where it exists, else milliseconds rounded up.
+ */
 static int
 ep_wait(struct evp_port *p, const struct timespec *dl,
     struct epoll_event *evs, int n)
 {
-	int got;
+	int ms = evp__remaining_ms(dl);
 #ifdef HAVE_EPOLL_PWAIT2
 	struct timespec rel, now;
+	int got;
 
-	if (dl != NULL) {
+	if (ms > 0 && !atomic_load_explicit(&no_pwait2, memory_order_relaxed)) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		rel.tv_sec = dl->tv_sec - now.tv_sec;
 		rel.tv_nsec = dl->tv_nsec - now.tv_nsec;
@@ -118,13 +131,13 @@ ep_wait(struct evp_port *p, const struct timespec *dl,
 		}
 		if (rel.tv_sec < 0)
 			rel.tv_sec = rel.tv_nsec = 0;
+		got = epoll_pwait2(EP(p)->ep_fd, evs, n, &rel, NULL);
+		if (got != -1 || errno != ENOSYS)
+			return (got);
+		atomic_store(&no_pwait2, true);
 	}
-	got = epoll_pwait2(EP(p)->ep_fd, evs, n, dl ? &rel : NULL, NULL);
-	if (got != -1 || errno != ENOSYS)
-		return (got);
 #endif
-	got = epoll_wait(EP(p)->ep_fd, evs, n, evp__remaining_ms(dl));
-	return (got);
+	return (epoll_wait(EP(p)->ep_fd, evs, n, ms));
 }
 
 static int
