@@ -53,3 +53,20 @@ evp__remaining_ms(const struct timespec *dl)
 		return (INT_MAX);
 	return ((int)((ns + 999999) / 1000000));
 }
+
+/* Time left until dl as a relative timespec, never negative. */
+void
+evp__remaining_ts(const struct timespec *dl, struct timespec *rel)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	rel->tv_sec = dl->tv_sec - now.tv_sec;
+	rel->tv_nsec = dl->tv_nsec - now.tv_nsec;
+	if (rel->tv_nsec < 0) {
+		rel->tv_sec--;
+		rel->tv_nsec += 1000000000L;
+	}
+	if (rel->tv_sec < 0)
+		rel->tv_sec = rel->tv_nsec = 0;
+}

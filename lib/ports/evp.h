@@ -141,5 +141,6 @@ void	evp__wake_close(int [2]);
 void	evp__deadline(struct timespec *, const struct timespec *);
 bool	evp__expired(const struct timespec *);
 int	evp__remaining_ms(const struct timespec *);
+void	evp__remaining_ts(const struct timespec *, struct timespec *);
 
 #endif /* EVP_H */

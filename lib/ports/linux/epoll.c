@@ -118,19 +118,11 @@ ep_wait(struct evp_port *p, const struct timespec *dl,
 {
 	int ms = evp__remaining_ms(dl);
 #ifdef HAVE_EPOLL_PWAIT2
-	struct timespec rel, now;
+	struct timespec rel;
 	int got;
 
 	if (ms > 0 && !atomic_load_explicit(&no_pwait2, memory_order_relaxed)) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		rel.tv_sec = dl->tv_sec - now.tv_sec;
-		rel.tv_nsec = dl->tv_nsec - now.tv_nsec;
-		if (rel.tv_nsec < 0) {
-			rel.tv_sec--;
-			rel.tv_nsec += 1000000000L;
-		}
-		if (rel.tv_sec < 0)
-			rel.tv_sec = rel.tv_nsec = 0;
+		evp__remaining_ts(dl, &rel);
 		got = epoll_pwait2(EP(p)->ep_fd, evs, n, &rel, NULL);
 		if (got != -1 || errno != ENOSYS)
 			return (got);

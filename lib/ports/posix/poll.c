@@ -199,19 +199,10 @@ static int
 pl_poll(struct pollfd *pfd, int n, const struct timespec *dl)
 {
 #ifdef HAVE_PPOLL
-	struct timespec rel, now;
+	struct timespec rel;
 
-	if (dl != NULL) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		rel.tv_sec = dl->tv_sec - now.tv_sec;
-		rel.tv_nsec = dl->tv_nsec - now.tv_nsec;
-		if (rel.tv_nsec < 0) {
-			rel.tv_sec--;
-			rel.tv_nsec += 1000000000L;
-		}
-		if (rel.tv_sec < 0)
-			rel.tv_sec = rel.tv_nsec = 0;
-	}
+	if (dl != NULL)
+		evp__remaining_ts(dl, &rel);
 	return (ppoll(pfd, (nfds_t)n, dl ? &rel : NULL, NULL));
 #else
 	return (poll(pfd, (nfds_t)n, evp__remaining_ms(dl)));
