@@ -59,7 +59,24 @@ fi
 
 step "consumers"
 cd _build/werror
-make check-consumers
+make check-consumers >consumers.out 2>&1 || { cat consumers.out; exit 1; }
+cat consumers.out
 cd "$top"
+
+# One closing line for the whole run: automake test scripts and programs of
+# both builds (each Check program runs every backend), plus libevent's suite.
+pass=0 fail=0
+for log in _build/werror/test-suite.log _build/asan/test-suite.log; do
+	p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + ${f:-0}))
+done
+c=$(sed -n 's/.*regress (evport): \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' \
+    _build/werror/consumers.out | tail -1)
+set -- $c
+pass=$((pass + ${1:-0}))
+fail=$((fail + ${2:-0}))
 echo
 echo "tools/test.sh: all steps passed"
+echo "sockshim: $pass passed, $fail failed"
