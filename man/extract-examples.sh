@@ -19,6 +19,10 @@
 # it once per event-port backend that was built (SOCKSHIM_PORT_BACKEND),
 # unless the begin line says "norun".  A program passes if it exits 0.
 #
+# EXAMPLES_LIBS, when set, replaces the libraries the programs are linked
+# with (default: $top_builddir/lib/libsocket.la); man/sp/examples.sh sets
+# it to link libspshim.
+#
 # `make check' runs it; man/Makefile.inc writes man/examples/build.env with
 # the compiler and flags configure chose.  By hand, from the build tree:
 #	make man/examples/build.env && top_srcdir=SRC top_builddir=. \
@@ -41,6 +45,8 @@ if [ ! -f "$builddir/lib/libsocket.la" ]; then
 	echo "extract-examples: $builddir/lib/libsocket.la is not built" >&2
 	exit 99
 fi
+
+libs=${EXAMPLES_LIBS:-$builddir/lib/libsocket.la}
 
 if [ $# -eq 0 ]; then
 	set -- "$srcdir"/man/port_*.3c
@@ -120,7 +126,7 @@ for page in "$@"; do
 		if ! $SHELL_CMD "$builddir/libtool" --quiet --tag=CC \
 		    --mode=link $CC -I"$srcdir/include" $CPPFLAGS $CFLAGS \
 		    -Wall -Wextra -Werror $LDFLAGS -no-install -o "$exe" \
-		    "$exe.c" "$builddir/lib/libsocket.la" $PTHREAD_LIBS \
+		    "$exe.c" $libs $PTHREAD_LIBS \
 		    >"$exe.build.out" 2>&1; then
 			echo "FAIL: $base: $name does not compile:"
 			sed 's/^/    /' "$exe.build.out"

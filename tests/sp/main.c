@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, nn_peers_suite());
 	srunner_add_suite(sr, nn_proto_suite());
 	srunner_add_suite(sr, sp_ext_suite());
+	srunner_add_suite(sr, nn_iface_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -41,5 +41,6 @@ Suite	*nn_xfer_suite(void);
 Suite	*nn_peers_suite(void);
 Suite	*nn_proto_suite(void);
 Suite	*sp_ext_suite(void);
+Suite	*nn_iface_suite(void);
 
 #endif

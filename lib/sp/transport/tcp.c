@@ -4,8 +4,11 @@
  *	connect	tcp://[iface;]host:port	host: IPv4 literal, [IPv6] literal
  *					(needs NN_IPV4ONLY=0) or a DNS name;
  *					iface: a literal or an interface name
- *	bind	tcp://iface:port	iface: "*", an IPv4 literal or [IPv6]
+ *	bind	tcp://iface:port	iface: "*", IPv4 literal, [IPv6]
+ *					or an interface name
  *
+ * Interface names (getifaddrs(3)) are accepted on both sides; nanomsg 1.x
+ * binds only to "*" and literals.  "*;host:port" dials from any address.
  * Syntax errors are EINVAL, an unknown interface ENODEV.  Names are
  * resolved at each connection attempt; a failure only delays the next one.
  */
@@ -109,7 +112,19 @@ tcp_dnsname(const char *h)
 	return (label == 0 ? EINVAL : 0);
 }
 
-/* A local interface for a dialer: literal or interface name. */
+static void
+tcp_setport(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)(void *)ss)->sin_port = htons(port);
+}
+
+/*
+ * A local interface: a literal address or the name of an interface (its
+ * first IPv4 address, else with NN_IPV4ONLY=0 its first IPv6 one); port 0.
+ */
 static int
 tcp_iface(const char *name, int v4only, struct sockaddr_storage *ss,
     socklen_t *lenp)
@@ -133,7 +148,8 @@ tcp_iface(const char *name, int v4only, struct sockaddr_storage *ss,
 			err = 0;
 			break;
 		}
-		if (i->ifa_addr->sa_family == AF_INET6 && !v4only) {
+		if (i->ifa_addr->sa_family == AF_INET6 && !v4only &&
+		    err != 0) {
 			(void) memset(ss, 0, sizeof (*ss));
 			(void) memcpy(ss, i->ifa_addr,
 			    sizeof (struct sockaddr_in6));
@@ -190,11 +206,11 @@ tcp_init(struct sp__ep *ep, const char *addr)
 				    td->td_port));
 				td->td_addrlen = sizeof (*sin6);
 			}
-		} else if (tcp_literal(td->td_host, v4only,
-		    (uint16_t)atoi(td->td_port), &td->td_addr,
-		    &td->td_addrlen) != 0) {
-			err = ENODEV;
+		} else if ((err = tcp_iface(td->td_host, v4only,
+		    &td->td_addr, &td->td_addrlen)) != 0) {
 			goto fail;
+		} else {
+			tcp_setport(&td->td_addr, (uint16_t)atoi(td->td_port));
 		}
 	} else {
 		if (tcp_literal(td->td_host, v4only,
@@ -208,8 +224,10 @@ tcp_init(struct sp__ep *ep, const char *addr)
 				goto fail;
 			}
 		}
-		if (semi != NULL && (err = tcp_iface(iface, v4only,
-		    &td->td_local, &td->td_locallen)) != 0)
+		/* "*;host:port": any local address, as no iface at all. */
+		if (semi != NULL && strcmp(iface, "*") != 0 &&
+		    (err = tcp_iface(iface, v4only, &td->td_local,
+		    &td->td_locallen)) != 0)
 			goto fail;
 	}
 	ep->e_tdata = td;
