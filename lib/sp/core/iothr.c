@@ -131,6 +131,27 @@ sp__ioh_close(struct sp__io *io, struct sp__ioh *h)
 	}
 }
 
+int
+sp__ioh_detach(struct sp__io *io, struct sp__ioh *h)
+{
+	int fd = h->h_fd;
+
+	h->h_closed = 1;
+	if (fd >= 0)
+		(void) port_dissociate(io->io_port, PORT_SOURCE_FD,
+		    (uintptr_t)fd);
+	h->h_fd = -1;
+	return (fd);
+}
+
+void
+sp__ioh_disarm(struct sp__io *io, struct sp__ioh *h)
+{
+	if (!h->h_closed && h->h_fd >= 0)
+		(void) port_dissociate(io->io_port, PORT_SOURCE_FD,
+		    (uintptr_t)h->h_fd);
+}
+
 void
 sp__timer_init(struct sp__timer *t, void (*cb)(struct sp__timer *),
     void *arg)

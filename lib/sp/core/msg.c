@@ -7,6 +7,12 @@
  * the header, and checks a magic word so that a pointer that did not come
  * from here fails with EFAULT instead of corrupting the heap (as far as a
  * read of the word before it can tell).
+ *
+ * Blocks of SP_POOL_MIN bytes and more are rounded up to whole pages and
+ * kept in a small pool when freed.  Streaming large messages otherwise
+ * makes malloc(3) give the top of the heap back and fault it in again
+ * for every message (the sender allocates, the I/O thread frees), which
+ * costs more than copying the message.
  */
 #include "config.h"
 
@@ -17,15 +23,41 @@
 
 #include "sp.h"
 
+#define	SP_POOL_PAGE		4096
+#define	SP_POOL_MIN		4096
+#define	SP_POOL_MAXPAGES	256	/* blocks up to 1 MiB */
+#define	SP_POOL_PER_SIZE	8
+#define	SP_POOL_BYTES		(8 * 1024 * 1024)
+
+static pthread_mutex_t sp__pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sp__msg *sp__pool[SP_POOL_MAXPAGES + 1];
+static unsigned sp__pool_n[SP_POOL_MAXPAGES + 1];
+static size_t sp__pool_bytes;
+
 struct sp__msg *
 sp__msg_alloc(size_t len)
 {
-	struct sp__msg *m;
+	struct sp__msg *m = NULL;
+	size_t total, pages = 0;
 
-	if (len > SIZE_MAX - sizeof (*m))
+	if (len > SIZE_MAX - sizeof (*m) - SP_POOL_PAGE)
 		return (NULL);
-	if ((m = malloc(sizeof (*m) + len)) == NULL)
+	total = sizeof (*m) + len;
+	if (total >= SP_POOL_MIN &&
+	    total <= (size_t)SP_POOL_MAXPAGES * SP_POOL_PAGE) {
+		pages = (total + SP_POOL_PAGE - 1) / SP_POOL_PAGE;
+		total = pages * SP_POOL_PAGE;
+		(void) pthread_mutex_lock(&sp__pool_lock);
+		if ((m = sp__pool[pages]) != NULL) {
+			sp__pool[pages] = m->m_next;
+			sp__pool_n[pages]--;
+			sp__pool_bytes -= total;
+		}
+		(void) pthread_mutex_unlock(&sp__pool_lock);
+	}
+	if (m == NULL && (m = malloc(total)) == NULL)
 		return (NULL);
+	m->m_pages = (uint32_t)pages;
 	m->m_next = NULL;
 	m->m_len = len;
 	m->m_hdrlen = 0;
@@ -65,10 +97,25 @@ sp__msg_body_to_hdr(struct sp__msg *m, size_t n)
 void
 sp__msg_free(struct sp__msg *m)
 {
-	if (m != NULL) {
-		m->m_magic = 0;
-		free(m);
+	size_t bytes;
+
+	if (m == NULL)
+		return;
+	m->m_magic = 0;
+	if (m->m_pages != 0) {
+		bytes = (size_t)m->m_pages * SP_POOL_PAGE;
+		(void) pthread_mutex_lock(&sp__pool_lock);
+		if (sp__pool_n[m->m_pages] < SP_POOL_PER_SIZE &&
+		    sp__pool_bytes + bytes <= SP_POOL_BYTES) {
+			m->m_next = sp__pool[m->m_pages];
+			sp__pool[m->m_pages] = m;
+			sp__pool_n[m->m_pages]++;
+			sp__pool_bytes += bytes;
+			m = NULL;
+		}
+		(void) pthread_mutex_unlock(&sp__pool_lock);
 	}
+	free(m);
 }
 
 struct sp__msg *
@@ -151,6 +198,7 @@ nn_reallocmsg(void *msg, size_t size)
 		return (NULL);
 	}
 	n->m_len = size;
+	n->m_pages = 0;		/* no longer a whole number of pages */
 	return (SP_MSG_BODY(n));
 }
 

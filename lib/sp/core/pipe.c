@@ -10,13 +10,22 @@
  * ipc.  The length is checked against NN_RCVMAXSIZE before anything is
  * allocated; a bad frame closes this connection only.
  *
- * Writes happen in whichever thread has output: nn_send() writes to an
- * idle pipe directly, and only leftovers wait for POLLOUT on the I/O
- * thread, which batches queued frames into one sendmsg().  Reads happen on
- * the I/O thread through a 16 KiB buffer (small frames need no extra
- * system calls); a body larger than the buffer is read straight into the
- * message.  When the socket's receive queue is full the pipe stops asking
- * for POLLIN, so TCP flow control pushes back on the sender.
+ * Writes happen in whichever thread has output.  nn_send() writes to an
+ * idle pipe directly (lowest latency); leftovers, and every message of a
+ * caller that sends in a tight loop (SP_STREAM_*), wait for POLLOUT on
+ * the I/O thread, which writes the queued frames with one sendmsg() per
+ * SP_SEND_BATCH frames and drops s_lock meanwhile, so the sender keeps
+ * queueing while a batch goes out: one system call carries many small
+ * messages (the kernel's per-call cost dominates small messages, on
+ * loopback it includes the receiver's side of TCP).
+ *
+ * Reads go through a 16 KiB buffer (small frames need no extra system
+ * calls); a body larger than the buffer is read straight into the
+ * message.  The I/O thread reads in the background; a caller of nn_recv
+ * that finds nothing queued polls and reads the fd itself
+ * (sp__pipe_wait_read), which saves the hand-off from the I/O thread.
+ * When the socket's receive queue is full the pipe stops asking for
+ * POLLIN, so TCP flow control pushes back on the sender.
  */
 #include "config.h"
 
@@ -32,7 +41,19 @@
 
 #define	SP_HANDSHAKE_MS	1000
 #define	SP_READ_QUANTUM	(256 * 1024)	/* bytes per callback, for fairness */
-#define	SP_SEND_BATCH	16		/* frames per sendmsg() */
+#define	SP_SEND_BATCH	64		/* frames per sendmsg() */
+/*
+ * Streaming: an nn_send() of a small message (SP_STREAM_MAXMSG) that comes
+ * less than SP_STREAM_GAP_NS after the previous one, SP_STREAM_MIN times
+ * in a row, is left to the I/O thread to batch.  Request/reply traffic,
+ * where a reply comes at least a round trip after the request, is always
+ * written at once, and so are large messages: one system call per message
+ * costs them little, and handing them over costs thread switches.
+ */
+#define	SP_STREAM_GAP_NS	5000
+#define	SP_STREAM_MIN		3
+#define	SP_STREAM_MAXMSG	4096
+#define	SP_FLUSH_ROUNDS		64	/* sendmsg() calls per callback */
 #define	SP_LEN_LIMIT	(((uint64_t)1 << 60) - 1)	/* never plausible */
 
 static void	sp__pipe_io_cb(struct sp__ioh *, int);
@@ -60,10 +81,10 @@ sp__pipe_rearm(struct sp__pipe *p)
 {
 	int ev = 0;
 
-	if (!sp__pipe_paused(p))
-		ev |= POLLIN;
-	else
+	if (sp__pipe_paused(p))
 		p->p_sock->s_rq_paused = 1;
+	else if (!p->p_dwait)
+		ev |= POLLIN;	/* a direct waiter reads for itself */
 	if (p->p_hdr_out_off < sizeof (p->p_hdr_out) || p->p_sq.q_count > 0)
 		ev |= POLLOUT;
 	if (ev == 0) {
@@ -84,11 +105,19 @@ sp__pipe_close(struct sp__pipe *p, int err)
 		return;
 	p->p_state = SP_PIPE_CLOSED;
 	sp__timer_cancel(s->s_io, &p->p_timer);
-	sp__ioh_close(s->s_io, &p->p_ioh);
+	if (p->p_flushing) {
+		/*
+		 * The I/O thread is in sendmsg() on the fd and on the head
+		 * of p_sq without s_lock: it closes both when it is back.
+		 */
+		p->p_fd_later = sp__ioh_detach(s->s_io, &p->p_ioh);
+	} else {
+		sp__ioh_close(s->s_io, &p->p_ioh);
+		sp__msgq_drain(&p->p_sq);
+	}
 	if (up)
 		s->s_proto->po_pipe_rem(s, p);
 	sp__list_del(&p->p_link);
-	sp__msgq_drain(&p->p_sq);
 	sp__msg_free(p->p_rmsg);
 	p->p_rmsg = NULL;
 	sp__ep_pipe_gone(p->p_ep, up, err);
@@ -114,6 +143,7 @@ sp__pipe_start(struct sp__sock *s, struct sp__ep *ep, int fd)
 	p->p_id = ep->e_peer_id != 0 ? ep->e_peer_id : sp__peer_id();
 	p->p_ipcframe = ep->e_tran->t_ipcframe;
 	p->p_ioh.h_fd = fd;
+	p->p_fd_later = -1;
 	p->p_ioh.h_cb = sp__pipe_io_cb;
 	p->p_ioh.h_arg = p;
 	p->p_state = SP_PIPE_HANDSHAKE;
@@ -162,17 +192,24 @@ sp__put_u64(unsigned char *b, uint64_t v)
 	}
 }
 
-/* Write what the fd takes.  0 (maybe with output left) or an errno. */
+/*
+ * Write what the fd takes.  0 (maybe with output left) or an errno.
+ * unlock: the I/O thread, which took s_lock itself, drops it around each
+ * sendmsg() so that callers can queue more meanwhile.  p_flushing keeps
+ * everyone else from writing or freeing the frames being sent; if the
+ * pipe is closed in the meantime we close the fd and the queue here.
+ */
 static int
-sp__pipe_flush(struct sp__pipe *p)
+sp__pipe_flush(struct sp__pipe *p, int unlock)
 {
+	struct sp__sock *s = p->p_sock;
 	unsigned char pfx[SP_SEND_BATCH][9];
 	struct iovec iov[SP_SEND_BATCH * 3];
 	struct msghdr mh;
 	struct sp__msg *m;
 	size_t skip, left, flen, plen = p->p_ipcframe ? 9 : 8;
 	ssize_t n;
-	int niov, nm, drained = 0;
+	int niov, nm, drained = 0, fd, e, rounds = 0;
 
 	while (p->p_hdr_out_off < sizeof (p->p_hdr_out)) {
 		n = send(p->p_ioh.h_fd, p->p_hdr_out + p->p_hdr_out_off,
@@ -186,6 +223,9 @@ sp__pipe_flush(struct sp__pipe *p)
 		p->p_hdr_out_off += (size_t)n;
 	}
 	while (p->p_state == SP_PIPE_ACTIVE && p->p_sq.q_count > 0) {
+		/* Fairness: POLLOUT stays armed for the rest. */
+		if (unlock && rounds++ >= SP_FLUSH_ROUNDS)
+			break;
 		niov = 0;
 		nm = 0;
 		skip = p->p_sq_off;
@@ -218,12 +258,32 @@ sp__pipe_flush(struct sp__pipe *p)
 		(void) memset(&mh, 0, sizeof (mh));
 		mh.msg_iov = iov;
 		mh.msg_iovlen = (size_t)niov;
-		if ((n = sendmsg(p->p_ioh.h_fd, &mh, MSG_NOSIGNAL)) < 0) {
-			if (errno == EINTR)
+		fd = p->p_ioh.h_fd;
+		if (unlock) {
+			p->p_flushing = 1;
+			(void) pthread_mutex_unlock(&s->s_lock);
+		}
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		e = errno;
+		if (unlock) {
+			(void) pthread_mutex_lock(&s->s_lock);
+			p->p_flushing = 0;
+			if (p->p_state == SP_PIPE_CLOSED) {
+				/* Closed meanwhile: finish sp__pipe_close. */
+				if (p->p_fd_later >= 0)
+					(void) close(p->p_fd_later);
+				p->p_fd_later = -1;
+				sp__msgq_drain(&p->p_sq);
+				sp__sock_notify(s);
+				return (0);
+			}
+		}
+		if (n < 0) {
+			if (e == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (e == EAGAIN || e == EWOULDBLOCK)
 				break;
-			return (errno);
+			return (e);
 		}
 		/* Retire the frames that went out completely. */
 		left = (size_t)n + p->p_sq_off;
@@ -247,12 +307,30 @@ sp__pipe_flush(struct sp__pipe *p)
 void
 sp__pipe_send(struct sp__pipe *p, struct sp__msg *m)
 {
+	int64_t now;
 	int err;
 
 	sp__msgq_put(&p->p_sq, m);
-	if (p->p_sq.q_count > 1)
-		return;		/* POLLOUT is armed; the I/O thread writes */
-	if ((err = sp__pipe_flush(p)) != 0) {
+	if (p->p_sq.q_count > 1 || p->p_flushing)
+		return;		/* the I/O thread is writing or will */
+	now = sp__now_ns();
+	if (now - p->p_last_tx < SP_STREAM_GAP_NS) {
+		if (p->p_streak < SP_STREAM_MIN)
+			p->p_streak++;
+	} else {
+		p->p_streak = 0;
+	}
+	p->p_last_tx = now;
+	if (p->p_streak >= SP_STREAM_MIN && p->p_state == SP_PIPE_ACTIVE &&
+	    m->m_len + m->m_hdrlen < SP_STREAM_MAXMSG) {
+		/* A stream: the I/O thread batches what queues up. */
+		if (!(p->p_armed & POLLOUT) && sp__pipe_rearm(p) != 0)
+			sp__pipe_close(p, EBADF);
+		return;
+	}
+	err = sp__pipe_flush(p, 0);
+	p->p_last_tx = sp__now_ns();
+	if (err != 0) {
 		sp__pipe_close(p, err);
 		return;
 	}
@@ -292,7 +370,8 @@ sp__pipe_deliver(struct sp__pipe *p, struct sp__msg *m)
 	err = s->s_closing ? ENOTCONN : s->s_proto->po_recv(s, p, m);
 
 	if (err == 0) {
-		sp__sock_deliver(s, m);
+		/* sp__pipe_parse notifies once for everything it queued. */
+		sp__msgq_put(&s->s_rq, m);
 		return (0);
 	}
 	sp__msg_free(m);
@@ -311,7 +390,7 @@ sp__get_u64(const unsigned char *b)
 
 /* Consume what p_rbuf holds.  0 or an errno (close the pipe). */
 static int
-sp__pipe_parse(struct sp__pipe *p)
+sp__pipe_parse1(struct sp__pipe *p)
 {
 	struct sp__sock *s = p->p_sock;
 	size_t avail, plen = p->p_ipcframe ? 9 : 8, n;
@@ -375,6 +454,19 @@ sp__pipe_parse(struct sp__pipe *p)
 	return (0);
 }
 
+static int
+sp__pipe_parse(struct sp__pipe *p)
+{
+	struct sp__sock *s = p->p_sock;
+	size_t before = s->s_rq.q_count;
+	int err = sp__pipe_parse1(p);
+
+	/* One wake-up per batch of messages, not one per message. */
+	if (s->s_rq.q_count != before)
+		sp__sock_notify(s);
+	return (err);
+}
+
 /* Read what the fd has (bounded).  0 or an errno (close the pipe). */
 static int
 sp__pipe_read(struct sp__pipe *p)
@@ -397,6 +489,13 @@ sp__pipe_read(struct sp__pipe *p)
 				p->p_rlen = p->p_roff = 0;
 				if ((err = sp__pipe_parse(p)) != 0)
 					return (err);
+				/*
+				 * A short read emptied the socket; the fd is
+				 * re-armed level-triggered, so no read(2) is
+				 * needed just to see EAGAIN.
+				 */
+				if ((size_t)n < want)
+					break;
 				continue;
 			}
 		} else {
@@ -406,13 +505,15 @@ sp__pipe_read(struct sp__pipe *p)
 				p->p_rlen -= p->p_roff;
 				p->p_roff = 0;
 			}
-			n = read(p->p_ioh.h_fd, p->p_rbuf + p->p_rlen,
-			    SP_PIPE_RBUF - p->p_rlen);
+			want = SP_PIPE_RBUF - p->p_rlen;
+			n = read(p->p_ioh.h_fd, p->p_rbuf + p->p_rlen, want);
 			if (n > 0) {
 				p->p_rlen += (size_t)n;
 				total += (size_t)n;
 				if ((err = sp__pipe_parse(p)) != 0)
 					return (err);
+				if ((size_t)n < want)
+					break;
 				continue;
 			}
 		}
@@ -441,9 +542,9 @@ sp__pipe_io_cb(struct sp__ioh *h, int revents)
 		goto out;
 	p->p_armed = 0;
 	if (revents & (POLLOUT | POLLERR | POLLHUP))
-		err = sp__pipe_flush(p);
-	if (err == 0 && (revents & (POLLIN | POLLERR | POLLHUP)) &&
-	    !sp__pipe_paused(p))
+		err = sp__pipe_flush(p, locked);
+	if (err == 0 && p->p_state != SP_PIPE_CLOSED &&
+	    (revents & (POLLIN | POLLERR | POLLHUP)) && !sp__pipe_paused(p))
 		err = sp__pipe_read(p);
 	if (err == 0 && p->p_state != SP_PIPE_CLOSED && sp__pipe_rearm(p) != 0)
 		err = EBADF;
@@ -466,4 +567,69 @@ sp__pipe_resume(struct sp__pipe *p)
 		err = sp__pipe_rearm(p) != 0 ? EBADF : 0;
 	if (err != 0)
 		sp__pipe_close(p, err);
+}
+
+int
+sp__pipe_wait_read(struct sp__sock *s, int64_t deadline)
+{
+	struct sp__link *l = s->s_pipes.l_next;
+	struct sp__pipe *p;
+	struct pollfd pfd[2];
+	int64_t now;
+	int ms = -1, rc, err = 0;
+
+	if (s->s_dwaiting || l == &s->s_pipes || l->l_next != &s->s_pipes)
+		return (ENOTSUP);
+	p = SP_CONTAINER(l, struct sp__pipe, p_link);
+	if (p->p_state != SP_PIPE_ACTIVE || p->p_ioh.h_fd < 0 ||
+	    sp__pipe_paused(p) || sp__sock_wakefd(s) != 0)
+		return (ENOTSUP);
+	if (deadline >= 0) {
+		if ((now = sp__now_ns()) >= deadline)
+			return (ETIMEDOUT);
+		ms = (int)((deadline - now + 999999) / 1000000);
+	}
+	s->s_dwaiting = 1;
+	p->p_dwait = 1;
+	if (p->p_armed & POLLIN) {
+		/* Keep the I/O thread from waking for what we read. */
+		p->p_armed &= ~POLLIN;
+		if (p->p_armed == 0)
+			sp__ioh_disarm(s->s_io, &p->p_ioh);
+		else
+			(void) sp__ioh_arm(s->s_io, &p->p_ioh, p->p_armed);
+	}
+	pfd[0].fd = p->p_ioh.h_fd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	pfd[1].fd = s->s_wakefd[0];
+	pfd[1].events = POLLIN;
+	pfd[1].revents = 0;
+	/*
+	 * Unlocked, p may be closed and even freed by the I/O thread;
+	 * poll(2) keeps its own reference to the file.  Everything that
+	 * could matter to us (a message from elsewhere, the pipe closing,
+	 * nn_close, nn_term) signals s_wakefd while s_dwaiting is set.
+	 */
+	(void) pthread_mutex_unlock(&s->s_lock);
+	rc = poll(pfd, 2, ms);
+	(void) pthread_mutex_lock(&s->s_lock);
+	s->s_dwaiting = 0;
+	sp__sock_wake_clear(s);
+	/* Is p still one of our pipes?  (Compare addresses only.) */
+	for (l = s->s_pipes.l_next; l != &s->s_pipes; l = l->l_next) {
+		if (l == &p->p_link)
+			break;
+	}
+	if (l != &p->p_link)
+		return (0);
+	p->p_dwait = 0;
+	if (rc > 0 && (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) &&
+	    !sp__pipe_paused(p))
+		err = sp__pipe_read(p);
+	if (err == 0 && p->p_state == SP_PIPE_ACTIVE && sp__pipe_rearm(p) != 0)
+		err = EBADF;
+	if (err != 0)
+		sp__pipe_close(p, err);
+	return (0);
 }

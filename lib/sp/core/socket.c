@@ -96,13 +96,41 @@ sp__efd_clear(int fds[2])
 		continue;
 }
 
+int
+sp__sock_wakefd(struct sp__sock *s)
+{
+	if (s->s_wakefd[0] >= 0)
+		return (0);
+	s->s_wake_set = 0;
+	return (sp__efd_open(s->s_wakefd));
+}
+
+void
+sp__sock_wake(struct sp__sock *s)
+{
+	if (s->s_dwaiting && !s->s_wake_set && s->s_wakefd[0] >= 0) {
+		sp__efd_signal(s->s_wakefd);
+		s->s_wake_set = 1;
+	}
+}
+
+void
+sp__sock_wake_clear(struct sp__sock *s)
+{
+	if (s->s_wake_set) {
+		sp__efd_clear(s->s_wakefd);
+		s->s_wake_set = 0;
+	}
+}
+
 void
 sp__sock_notify(struct sp__sock *s)
 {
 	int want;
 
 	(void) pthread_cond_broadcast(&s->s_cv);
-	if (sp__term)
+	sp__sock_wake(s);
+	if (__atomic_load_n(&sp__term, __ATOMIC_RELAXED))
 		return;		/* nn_term left both fds readable */
 	if (s->s_sndfd[0] >= 0) {
 		want = !s->s_closing && s->s_proto->po_sendable(s);
@@ -215,12 +243,8 @@ sp__sock_rele(struct sp__sock *s)
 int
 sp__is_term(void)
 {
-	int t;
-
-	(void) pthread_mutex_lock(&sp__glock);
-	t = sp__term;
-	(void) pthread_mutex_unlock(&sp__glock);
-	return (t);
+	/* On every send and receive: no lock, just a fresh read. */
+	return (__atomic_load_n(&sp__term, __ATOMIC_ACQUIRE));
 }
 
 static void
@@ -278,6 +302,7 @@ nn_socket(int domain, int protocol)
 	s->s_proto = po;
 	s->s_sndfd[0] = s->s_sndfd[1] = -1;
 	s->s_rcvfd[0] = s->s_rcvfd[1] = -1;
+	s->s_wakefd[0] = s->s_wakefd[1] = -1;
 	/* nanomsg's defaults (sp-protocol.md 2.2, 4). */
 	s->s_linger = 1000;
 	s->s_sndbuf = 128 * 1024;
@@ -372,13 +397,14 @@ nn_close(int id)
 		return (-1);
 	}
 	sp__socks[id] = NULL;
-	if (--sp__nsocks == 0)
-		sp__term = 0;	/* the library may be used again */
+	if (--sp__nsocks == 0)	/* the library may be used again */
+		__atomic_store_n(&sp__term, 0, __ATOMIC_RELEASE);
 	(void) pthread_mutex_unlock(&sp__glock);
 
 	(void) pthread_mutex_lock(&s->s_lock);
 	s->s_closing = 1;
 	(void) pthread_cond_broadcast(&s->s_cv);
+	sp__sock_wake(s);
 	while (s->s_refs > 0)
 		(void) pthread_cond_wait(&s->s_cv, &s->s_lock);
 	sp__timer_cancel(s->s_io, &s->s_ptimer);
@@ -425,6 +451,7 @@ nn_close(int id)
 	s->s_proto->po_fini(s);
 	sp__efd_close(s->s_sndfd);
 	sp__efd_close(s->s_rcvfd);
+	sp__efd_close(s->s_wakefd);
 	(void) pthread_mutex_unlock(&s->s_lock);
 	sp__io_reap(s->s_io, &s->s_reap, sp__sock_free);
 	return (0);
@@ -442,7 +469,7 @@ nn_term(void)
 {
 	(void) pthread_mutex_lock(&sp__glock);
 	if (sp__nsocks > 0)
-		sp__term = 1;
+		__atomic_store_n(&sp__term, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < SP_MAX_SOCKETS; i++) {
 		struct sp__sock *s = sp__socks[i];
 
@@ -450,6 +477,7 @@ nn_term(void)
 			continue;
 		(void) pthread_mutex_lock(&s->s_lock);
 		(void) pthread_cond_broadcast(&s->s_cv);
+		sp__sock_wake(s);
 		if (s->s_sndfd[0] >= 0 && !s->s_sndfd_set) {
 			sp__efd_signal(s->s_sndfd);
 			s->s_sndfd_set = 1;
@@ -818,7 +846,10 @@ sp__sock_recv(struct sp__sock *s, int flags, struct sp__msg **mp)
 			return (EAGAIN);
 		if (deadline == -2)
 			deadline = sp__deadline(s->s_rcvtimeo);
-		if (sp__sock_wait(s, deadline) == ETIMEDOUT)
+		/* Read in this thread if we can, else wait for the I/O one. */
+		if ((err = sp__pipe_wait_read(s, deadline)) == ENOTSUP)
+			err = sp__sock_wait(s, deadline);
+		if (err == ETIMEDOUT)
 			return (ETIMEDOUT);
 	}
 	*mp = m;

@@ -48,6 +48,7 @@ struct sp__msg {
 	unsigned char	m_hdr[SP_HDR_MAX];
 	uint32_t	m_magic;
 	uint32_t	m_pipe;		/* received: id of its pipe */
+	uint32_t	m_pages;	/* pooled: block size in pages; or 0 */
 	/* Body follows; aligned for any type, as malloc(3) would be. */
 	max_align_t	m_body[];
 };
@@ -106,6 +107,13 @@ struct sp__ioh {
 int	sp__ioh_arm(struct sp__io *, struct sp__ioh *, int events);
 /* Stop watching and close h->h_fd (if >= 0); marks the handle closed. */
 void	sp__ioh_close(struct sp__io *, struct sp__ioh *);
+/*
+ * The same without close(2): returns the fd, which the caller closes
+ * later (a thread may still be in a system call on it).
+ */
+int	sp__ioh_detach(struct sp__io *, struct sp__ioh *);
+/* Cancel an association made by sp__ioh_arm() that has not fired. */
+void	sp__ioh_disarm(struct sp__io *, struct sp__ioh *);
 
 /*
  * A one-shot timer.  t_cb runs on the I/O thread with no lock held; a
@@ -282,6 +290,14 @@ struct sp__sock {
 	int		s_rcvfd[2];
 	int		s_sndfd_set;
 	int		s_rcvfd_set;
+	/*
+	 * A caller of nn_recv waiting in poll(2) on the pipe itself
+	 * (sp__pipe_wait_read) and the eventfd that wakes it when anything
+	 * else happens to the socket (sp__sock_notify, nn_close, nn_term).
+	 */
+	int		s_dwaiting;
+	int		s_wakefd[2];	/* -1 until first needed */
+	int		s_wake_set;
 	/* Options. */
 	int		s_linger;
 	int		s_sndbuf;
@@ -315,6 +331,12 @@ struct sp__sock {
 void	sp__sock_notify(struct sp__sock *);
 /* Queue a received message for nn_recv.  s_lock held. */
 void	sp__sock_deliver(struct sp__sock *, struct sp__msg *);
+/* Wake a direct waiter (s_dwaiting) if there is one.  s_lock held. */
+void	sp__sock_wake(struct sp__sock *);
+/* The eventfd (or pipe) for s_wakefd.  0 or an errno. */
+int	sp__sock_wakefd(struct sp__sock *);
+/* Consume a wake-up left in s_wakefd.  s_lock held. */
+void	sp__sock_wake_clear(struct sp__sock *);
 /* Nonzero if pipes must stop reading (receive queue full).  s_lock held. */
 int	sp__sock_rq_full(struct sp__sock *);
 /* Look up socket id and hold it (s_refs); 0, EBADF or ETERM. */
@@ -403,11 +425,16 @@ struct sp__pipe {
 	int		p_ipcframe;
 	uint16_t	p_peer;		/* peer's SP type */
 	int		p_armed;	/* events last armed */
+	int		p_dwait;	/* nn_recv polls the fd itself */
 	/* Sending. */
 	unsigned char	p_hdr_out[8];
 	size_t		p_hdr_out_off;
 	struct sp__msgq	p_sq;
 	size_t		p_sq_off;	/* bytes of the head frame written */
+	int		p_flushing;	/* I/O thread in sendmsg(), unlocked */
+	int		p_fd_later;	/* fd it closes when done, or -1 */
+	int64_t		p_last_tx;	/* when nn_send last ran, ns */
+	int		p_streak;	/* consecutive sends close together */
 	/* Receiving. */
 	unsigned char	*p_rbuf;
 	size_t		p_rlen;		/* valid bytes in p_rbuf */
@@ -437,6 +464,15 @@ void	sp__pipe_send(struct sp__pipe *, struct sp__msg *);
 void	sp__pipe_close(struct sp__pipe *, int err);
 /* The receive queue has room again: resume reading.  s_lock held. */
 void	sp__pipe_resume(struct sp__pipe *);
+/*
+ * nn_recv found nothing queued: if the socket has exactly one pipe, wait
+ * in poll(2) on its fd (and s_wakefd) in the caller's thread and read
+ * what comes, instead of waiting for the I/O thread to read it and wake
+ * us (one thread hand-off less per message).  s_lock held; dropped while
+ * waiting.  0 (look at the queue again), ETIMEDOUT, or ENOTSUP when the
+ * caller must wait on s_cv instead.
+ */
+int	sp__pipe_wait_read(struct sp__sock *, int64_t deadline);
 
 /* ---- Helpers ----------------------------------------------------------- */
 
