@@ -15,6 +15,7 @@
 #include <nanomsg/nn.h>
 #include <nanomsg/pair.h>
 #include <nanomsg/pipeline.h>
+#include <port.h>
 
 #include "util.h"
 
@@ -267,6 +268,45 @@ START_TEST(nn_getsockopt__rcvfd_sndfd_pollable)
 }
 END_TEST
 
+/* NN_RCVFD and NN_SNDFD can be watched through our own event ports. */
+START_TEST(nn_getsockopt__rcvfd_sndfd_work_with_event_ports)
+{
+	int a = nn_socket(AF_SP, NN_PAIR), b = nn_socket(AF_SP, NN_PAIR);
+	int rfd, sfd, port = port_create();
+	size_t len = sizeof (rfd);
+	struct timespec zero = { 0, 0 }, five = { 5, 0 };
+	port_event_t pe;
+	char url[128], buf[8];
+	int rc, err;
+
+	spt_tcp_url(url, sizeof (url));
+	ck_assert_int_ge(port, 0);
+	ck_assert_int_eq(nn_getsockopt(a, NN_SOL_SOCKET, NN_RCVFD, &rfd, &len),
+	    0);
+	ck_assert_int_eq(nn_getsockopt(b, NN_SOL_SOCKET, NN_SNDFD, &sfd, &len),
+	    0);
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)rfd,
+	    POLLIN, &a), 0);
+	CALL(rc, err, port_get(port, &pe, &zero));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ETIME);
+	ck_assert_int_gt(nn_bind(a, url), 0);
+	ck_assert_int_gt(nn_connect(b, url), 0);
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)sfd,
+	    POLLIN, &b), 0);
+	ck_assert_int_eq(port_get(port, &pe, &five), 0);
+	ck_assert_ptr_eq(pe.portev_user, &b);		/* b can send */
+	spt_send(b, "hi");
+	ck_assert_int_eq(port_get(port, &pe, &five), 0);
+	ck_assert_ptr_eq(pe.portev_user, &a);		/* a can receive */
+	ck_assert_int_eq(pe.portev_events, POLLIN);
+	ck_assert_int_eq(nn_recv(a, buf, sizeof (buf), NN_DONTWAIT), 2);
+	ck_assert_int_eq(nn_close(a), 0);
+	ck_assert_int_eq(nn_close(b), 0);
+	close(port);
+}
+END_TEST
+
 struct closer {
 	int	s;
 	int	rc;
@@ -333,6 +373,7 @@ nn_xfer_suite(void)
 	tcase_add_loop_test(tc, nn_send__push_pull_round_robin, 0, 3);
 	tcase_add_test(tc, nn_send__pull_enotsup_and_recv_push_enotsup);
 	tcase_add_test(tc, nn_send__nn_msg_zero_copy);
+	tcase_add_test(tc, nn_getsockopt__rcvfd_sndfd_work_with_event_ports);
 	tcase_add_loop_test(tc, nn_send__large_messages, 0, 3);
 	suite_add_tcase(su, tc);
 
