@@ -60,32 +60,6 @@ sks__connect_is_native(void)
 	return (connect_native_mode);
 }
 
-static int
-sock_int_opt(int fd, int level, int name, int *val)
-{
-	socklen_t sl = sizeof (*val);
-
-	*val = 0;
-	return (getsockopt(fd, level, name, val, &sl) == 0 ? 0 : errno);
-}
-
-/* Read (and so clear) the socket's pending error. */
-static int
-so_error(int fd, int *val)
-{
-	return (sock_int_opt(fd, SOL_SOCKET, SO_ERROR, val));
-}
-
-/* 0 if the socket has a peer, else ENOTCONN or another errno. */
-static int
-peer_known(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof (ss);
-
-	return (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 ? 0 : errno);
-}
-
 /* The socket's address family (getsockname works even when unbound). */
 static int
 sock_family(int fd, int *fam)
@@ -114,15 +88,15 @@ null_address(int fd, bool unspec)
 {
 	int err, type, val;
 
-	if ((err = sock_int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0)
+	if ((err = sks__int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0)
 		return (err);
 	if (type != SOCK_DGRAM)
 		return (unspec ? EAFNOSUPPORT : EINVAL);
-	if ((err = so_error(fd, &val)) != 0)
+	if ((err = sks__so_error(fd, &val)) != 0)
 		return (err);
 	if (val != 0)
 		return (val);
-	if ((err = peer_known(fd)) != 0)
+	if ((err = sks__peer_known(fd)) != 0)
 		return (err == ENOTCONN ? EINVAL : err);
 	return (sks__connect_dissolve(fd));
 }
@@ -159,7 +133,7 @@ check_address(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 	if (len >= need && port != 0)
 		return (0);
-	if ((err = sock_int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0 ||
+	if ((err = sks__int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0 ||
 	    (err = sock_family(fd, &fam)) != 0)
 		return (err);
 	if (fam != sa->sa_family)
@@ -181,7 +155,7 @@ failed(int fd, bool *again)
 {
 	int err, val;
 
-	if ((err = so_error(fd, &val)) != 0)
+	if ((err = sks__so_error(fd, &val)) != 0)
 		return (err);
 	(void) sks__connect_reset(fd);
 	sks__cfd_set(fd, SKS_CFD_KNOWN);
@@ -203,13 +177,13 @@ pending(int fd, const struct sockaddr *sa, socklen_t len, bool *again)
 	int err, val;
 
 	*again = false;
-	if (peer_known(fd) != 0) {
+	if (sks__peer_known(fd) != 0) {
 		/*
 		 * Not connected.  A pending error first, as in illumos'
 		 * so_connect().  (Asked first, Linux would also hand out a
 		 * soft error of a live connection.)
 		 */
-		if ((err = so_error(fd, &val)) != 0)
+		if ((err = sks__so_error(fd, &val)) != 0)
 			return (err);
 		if (val != 0) {
 			(void) sks__connect_reset(fd);
@@ -229,7 +203,7 @@ pending(int fd, const struct sockaddr *sa, socklen_t len, bool *again)
 		 * Still no peer: it failed, and whoever read SO_ERROR had
 		 * the error, unless it arrived after we looked.
 		 */
-		if (peer_known(fd) != 0)
+		if (sks__peer_known(fd) != 0)
 			return (failed(fd, again));
 	}
 	/*

@@ -76,15 +76,6 @@ sks__connect_native(int fd, const struct sockaddr *sa, socklen_t len)
 	return (fn(fd, sa, len) == 0 ? 0 : errno);
 }
 
-static int
-int_opt(int fd, int level, int name, int *val)
-{
-	socklen_t sl = sizeof (*val);
-
-	*val = 0;
-	return (getsockopt(fd, level, name, val, &sl) == 0 ? 0 : errno);
-}
-
 /*
  * Linux makes a blocking AF_UNIX stream connect() wait while the
  * listener's backlog is full, and a non-blocking one fail with EAGAIN
@@ -101,7 +92,7 @@ unix_connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return (errno);
 	if (fl & O_NONBLOCK)
 		return (sks__connect_native(fd, sa, len));
-	if ((err = int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0)
+	if ((err = sks__int_opt(fd, SOL_SOCKET, SO_TYPE, &type)) != 0)
 		return (err);
 	if (type != SOCK_STREAM && type != SOCK_SEQPACKET)
 		return (sks__connect_native(fd, sa, len));
@@ -139,7 +130,7 @@ sock_is(int fd, int level, int name)
 {
 	int v;
 
-	return (int_opt(fd, level, name, &v) == 0 && v != 0);
+	return (sks__int_opt(fd, level, name, &v) == 0 && v != 0);
 }
 
 static int
@@ -147,7 +138,7 @@ sock_domain(int fd)
 {
 	int v;
 
-	return (int_opt(fd, SOL_SOCKET, SO_DOMAIN, &v) == 0 ? v : -1);
+	return (sks__int_opt(fd, SOL_SOCKET, SO_DOMAIN, &v) == 0 ? v : -1);
 }
 
 /* A stream socket the application bound to a port of its own. */
@@ -158,7 +149,7 @@ bound_stream(int fd)
 	socklen_t sl = sizeof (ss);
 	int type;
 
-	if (int_opt(fd, SOL_SOCKET, SO_TYPE, &type) != 0 ||
+	if (sks__int_opt(fd, SOL_SOCKET, SO_TYPE, &type) != 0 ||
 	    type != SOCK_STREAM ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
 		return (false);
@@ -257,6 +248,6 @@ sks__connect_reset(int fd)
 	int err, val;
 
 	err = connect_unspec(fd);
-	(void) int_opt(fd, SOL_SOCKET, SO_ERROR, &val);
+	(void) sks__so_error(fd, &val);
 	return (err);
 }

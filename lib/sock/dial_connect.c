@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dial.h"
+#include "sock_internal.h"
 
 int64_t
 sks__dial_now_ns(void)
@@ -96,25 +97,6 @@ sks__dial_start(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 }
 
-static int
-so_error(int fd, int *val)
-{
-	socklen_t sl = sizeof (*val);
-
-	*val = 0;
-	return (getsockopt(fd, SOL_SOCKET, SO_ERROR, val, &sl) == 0 ?
-	    0 : errno);
-}
-
-static int
-peer_known(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof (ss);
-
-	return (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 ? 0 : errno);
-}
-
 int
 sks__dial_finish(int fd, int *so_errorp)
 {
@@ -128,16 +110,16 @@ sks__dial_finish(int fd, int *so_errorp)
 	 * the SO_ERROR value: a socket that has a peer is connected (one
 	 * whose connection failed since has none any more).
 	 */
-	if (so_errorp == NULL && (err = peer_known(fd)) != ENOTCONN)
+	if (so_errorp == NULL && (err = sks__peer_known(fd)) != ENOTCONN)
 		return (err);
-	if ((err = so_error(fd, &val)) != 0)
+	if ((err = sks__so_error(fd, &val)) != 0)
 		return (err);
 	if (so_errorp != NULL)
 		*so_errorp = val;
 	if (val != 0)
 		return (val);
 	/* SO_ERROR is 0 both while pending and once connected. */
-	if (so_errorp != NULL && (err = peer_known(fd)) != ENOTCONN)
+	if (so_errorp != NULL && (err = sks__peer_known(fd)) != ENOTCONN)
 		return (err);
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
@@ -150,14 +132,14 @@ sks__dial_finish(int fd, int *so_errorp)
 	 * Finished between our looks, or there is nothing to finish (never
 	 * connected, or someone else read the error first).
 	 */
-	if ((err = so_error(fd, &val)) != 0)
+	if ((err = sks__so_error(fd, &val)) != 0)
 		return (err);
 	if (val != 0) {
 		if (so_errorp != NULL)
 			*so_errorp = val;
 		return (val);
 	}
-	return (peer_known(fd));
+	return (sks__peer_known(fd));
 }
 
 /* Our association's cookie: no caller can pass this address. */

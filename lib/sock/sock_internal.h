@@ -35,6 +35,11 @@
 /* True when SOCKSHIM_CONNECT_NATIVE was set when the library loaded. */
 bool	sks__connect_is_native(void);
 
+/* sockopt.c: socket queries; 0 or an errno value. */
+int	sks__int_opt(int, int, int, int *);
+int	sks__so_error(int, int *);
+int	sks__peer_known(int);
+
 /*
  * The event-port hook.  The port core calls it for an FD event whose
  * revents (poll(2) bits, as the kernel reported them) include POLLERR,

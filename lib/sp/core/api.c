@@ -24,13 +24,6 @@
 
 #define	SP_POLL_STACK	16
 
-static int
-sp__fail(int err)
-{
-	errno = err;
-	return (-1);
-}
-
 /* Send m (ours on success; on failure the caller's if zc). */
 static int
 sp__api_send(int id, struct sp__msg *m, int flags, uint32_t peer, int zc)

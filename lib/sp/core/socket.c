@@ -591,10 +591,8 @@ nn_setsockopt(int id, int level, int opt, const void *val, size_t len)
 	struct sp__sock *s;
 	int err;
 
-	if ((err = sp__sock_get(id, &s)) != 0) {
-		errno = err;
-		return (-1);
-	}
+	if ((err = sp__sock_get(id, &s)) != 0)
+		return (sp__fail(err));
 	(void) pthread_mutex_lock(&s->s_lock);
 	if (val == NULL && len > 0)
 		err = EFAULT;
@@ -602,10 +600,8 @@ nn_setsockopt(int id, int level, int opt, const void *val, size_t len)
 		err = sp__setopt(s, level, opt, val, len);
 	(void) pthread_mutex_unlock(&s->s_lock);
 	sp__sock_rele(s);
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
+	if (err != 0)
+		return (sp__fail(err));
 	return (0);
 }
 
@@ -691,10 +687,8 @@ nn_getsockopt(int id, int level, int opt, void *val, size_t *lenp)
 	struct sp__sock *s;
 	int err;
 
-	if ((err = sp__sock_get(id, &s)) != 0) {
-		errno = err;
-		return (-1);
-	}
+	if ((err = sp__sock_get(id, &s)) != 0)
+		return (sp__fail(err));
 	(void) pthread_mutex_lock(&s->s_lock);
 	if (lenp == NULL || (val == NULL && *lenp > 0))
 		err = EFAULT;
@@ -702,10 +696,8 @@ nn_getsockopt(int id, int level, int opt, void *val, size_t *lenp)
 		err = sp__getopt(s, level, opt, val, lenp);
 	(void) pthread_mutex_unlock(&s->s_lock);
 	sp__sock_rele(s);
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
+	if (err != 0)
+		return (sp__fail(err));
 	return (0);
 }
 
@@ -878,10 +870,8 @@ nn_recv(int id, void *buf, size_t len, int flags)
 		}
 		sp__sock_rele(s);
 	}
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
+	if (err != 0)
+		return (sp__fail(err));
 	n = m->m_len;
 	if (len == NN_MSG) {
 		*(void **)buf = SP_MSG_BODY(m);
@@ -901,18 +891,14 @@ sp__add_ep(int id, const char *addr, int dial)
 	struct sp__sock *s;
 	int err, eid = -1;
 
-	if ((err = sp__sock_get(id, &s)) != 0) {
-		errno = err;
-		return (-1);
-	}
+	if ((err = sp__sock_get(id, &s)) != 0)
+		return (sp__fail(err));
 	(void) pthread_mutex_lock(&s->s_lock);
 	err = s->s_closing ? EBADF : sp__ep_add(s, addr, dial, &eid);
 	(void) pthread_mutex_unlock(&s->s_lock);
 	sp__sock_rele(s);
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
+	if (err != 0)
+		return (sp__fail(err));
 	return (eid);
 }
 
@@ -934,17 +920,13 @@ nn_shutdown(int id, int eid)
 	struct sp__sock *s;
 	int err;
 
-	if ((err = sp__sock_get(id, &s)) != 0) {
-		errno = err;
-		return (-1);
-	}
+	if ((err = sp__sock_get(id, &s)) != 0)
+		return (sp__fail(err));
 	(void) pthread_mutex_lock(&s->s_lock);
 	err = s->s_closing ? EBADF : sp__ep_remove(s, eid);
 	(void) pthread_mutex_unlock(&s->s_lock);
 	sp__sock_rele(s);
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
+	if (err != 0)
+		return (sp__fail(err));
 	return (0);
 }

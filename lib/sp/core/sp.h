@@ -29,6 +29,7 @@
 #ifndef SP_CORE_SP_H
 #define	SP_CORE_SP_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -478,5 +479,13 @@ int	sp__pipe_wait_read(struct sp__sock *, int64_t deadline);
 
 /* Make fd non-blocking and close-on-exec.  0 or an errno. */
 int	sp__fd_setup(int fd);
+
+/* Set errno to err and return -1: the nn_* and sp_* failure convention. */
+static inline int
+sp__fail(int err)
+{
+	errno = err;
+	return (-1);
+}
 
 #endif /* SP_CORE_SP_H */
