@@ -9,4 +9,5 @@ for be in epoll poll; do
 	"$bin/pingpong" -n 2000 -m 4 -b 8 -r 1 | grep '^RESULT pingpong '
 	"$bin/drain" -k 200 -r 1 | grep '^RESULT drain '
 	"$bin/assocmem" -n 500 | grep '^RESULT assocmem '
+	"$bin/timers" -n 50 -r 1 | grep '^RESULT timers '
 done

@@ -29,6 +29,16 @@ extern "C" {
 #endif
 
 /*
+ * sigev_notify for timer_create(3C) with event-port notification.  illumos'
+ * value, 4, is SIGEV_THREAD_ID on Linux and FreeBSD; this private value is
+ * none of the host's SIGEV_* and the kernel refuses it, so only
+ * libsocket's timer_create() honours it.
+ */
+#ifndef SIGEV_PORT
+#define	SIGEV_PORT	0x504f
+#endif
+
+/*
  * The illumos <netinet/in.h> macros for IPv4-mapped addresses: the
  * connect(3SOCKET) example uses IN6_INADDR_TO_V4MAPPED beside <port.h>.
  */

@@ -49,7 +49,7 @@ fi
 libs=${EXAMPLES_LIBS:-$builddir/lib/libsocket.la}
 
 if [ $# -eq 0 ]; then
-	set -- "$srcdir"/man/port_*.3c
+	set -- "$srcdir"/man/port_*.3c "$srcdir"/man/timer_*.3c
 fi
 
 # Kill a program that hangs instead of hanging `make check'.

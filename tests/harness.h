@@ -42,6 +42,9 @@ Suite	*port_send_suite(void);
 Suite	*port_alert_suite(void);
 Suite	*port_threads_suite(void);
 Suite	*port_header_suite(void);
+Suite	*port_fork_suite(void);
+Suite	*port_timer_suite(void);
+Suite	*port_file_suite(void);
 
 /*
  * Capture a call's result and errno before any assertion: every passing

@@ -10,11 +10,11 @@
 
 #include "harness.h"
 
+/* The library's one list of backends (lib/ports/backends.def). */
 static const char *const backends[] = {
-#ifdef EVP_HAVE_EPOLL
-	"epoll",
-#endif
-	"poll",
+#define	EVP_BACKEND(name, ops)	#name,
+#include "../lib/ports/backends.def"
+#undef EVP_BACKEND
 };
 
 int
@@ -23,7 +23,8 @@ main(void)
 	Suite *(*const suites[])(void) = {
 		port_header_suite, port_create_suite, port_associate_suite,
 		port_get_suite, port_send_suite, port_alert_suite,
-		port_threads_suite,
+		port_threads_suite, port_fork_suite, port_timer_suite,
+		port_file_suite,
 	};
 	int failed = 0;
 	const char *only = getenv("SOCKSHIM_PORT_BACKEND");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -423,6 +424,114 @@ START_TEST(port_dissociate__closed_fd_reused_number_gives_enoent)
 }
 END_TEST
 
+/*
+ * Issue 7, case 2: the old file stays open through a dup(); its number is
+ * closed and now names a new pipe.  When the old file becomes readable,
+ * no event may name the new fd.
+ */
+START_TEST(port_associate__dup_kept_old_file_gives_no_event_for_new_fd)
+{
+	int old = fds[0], keep = dup(fds[0]), nfds[2];
+
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)old,
+	    POLLIN, NULL), 0);
+	close(fds[0]);
+	harness_pipe(nfds);
+	ck_assert_int_eq(nfds[0], old);
+	fds[0] = nfds[0];
+	make_readable();		/* the old file, still open as keep */
+	expect_no_event();
+	close(keep);
+	close(nfds[1]);
+}
+END_TEST
+
+/* Issue 7, case 2: port_getn(max = 0) does not count that event either. */
+START_TEST(port_getn__count_skips_event_of_closed_number)
+{
+	int old = fds[0], keep = dup(fds[0]), nfds[2];
+	uint_t n = 5;
+
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD, (uintptr_t)old,
+	    POLLIN, NULL), 0);
+	close(fds[0]);
+	harness_pipe(nfds);
+	ck_assert_int_eq(nfds[0], old);
+	fds[0] = nfds[0];
+	make_readable();
+	ck_assert_int_eq(port_getn(port, NULL, 0, &n, NULL), 0);
+	ck_assert_uint_eq(n, 0);
+	close(keep);
+	close(nfds[1]);
+}
+END_TEST
+
+/*
+ * Issue 7, case 7: a large fd number that is not open is refused at once,
+ * without memory in proportion to the number.
+ */
+START_TEST(port_associate__unopened_large_fd_gives_ebadfd_in_constant_memory)
+{
+	struct rusage before, after;
+	int rc, err;
+
+	getrusage(RUSAGE_SELF, &before);
+	CALL(rc, err, port_associate(port, PORT_SOURCE_FD, (uintptr_t)1 << 26,
+	    POLLIN, NULL));
+	getrusage(RUSAGE_SELF, &after);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+	/* ru_maxrss is in KiB: far less than the 3 GiB it used to take. */
+	ck_assert_int_lt(after.ru_maxrss - before.ru_maxrss, 16 * 1024);
+}
+END_TEST
+
+START_TEST(port_associate__unopened_fd_1_30_gives_ebadfd)
+{
+	int rc, err;
+
+	CALL(rc, err, port_associate(port, PORT_SOURCE_FD, (uintptr_t)1 << 30,
+	    POLLIN, NULL));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+}
+END_TEST
+
+/*
+ * Issue 7, case 8: bits outside the poll(2) set are ignored by every
+ * backend alike (epoll used to answer EINVAL, or change the semantics).
+ */
+START_TEST(port_associate__events_minus_one_watches_the_poll_set)
+{
+	port_event_t pe;
+
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD,
+	    (uintptr_t)fds[0], -1, NULL), 0);
+	make_readable();
+	ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+	ck_assert_int_eq(pe.portev_events, POLLIN | POLLRDNORM);
+}
+END_TEST
+
+/*
+ * EPOLLEXCLUSIVE (1 << 28) must not reach epoll, which refuses it when an
+ * association is renewed (EINVAL) while poll(2) ignores it.
+ */
+START_TEST(port_associate__exclusive_bit_is_ignored_on_reassociate)
+{
+	port_event_t pe;
+	int ex = 1 << 28;
+
+	make_readable();
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD,
+		    (uintptr_t)fds[0], POLLIN | ex, NULL), 0);
+		ck_assert_int_eq(port_get(port, &pe, &zero), 0);
+		ck_assert_int_eq(pe.portev_events, POLLIN);
+	}
+}
+END_TEST
+
 Suite *
 port_associate_suite(void)
 {
@@ -445,6 +554,14 @@ port_associate_suite(void)
 	tcase_add_test(tc, port_associate__closed_port_gives_ebadf);
 	tcase_add_test(tc, port_associate__non_port_fd_gives_ebadfd);
 	tcase_add_test(tc, port_associate__closed_queued_fd_no_stale_event);
+	tcase_add_test(tc,
+	    port_associate__dup_kept_old_file_gives_no_event_for_new_fd);
+	tcase_add_test(tc, port_getn__count_skips_event_of_closed_number);
+	tcase_add_test(tc,
+	    port_associate__unopened_large_fd_gives_ebadfd_in_constant_memory);
+	tcase_add_test(tc, port_associate__unopened_fd_1_30_gives_ebadfd);
+	tcase_add_test(tc, port_associate__events_minus_one_watches_the_poll_set);
+	tcase_add_test(tc, port_associate__exclusive_bit_is_ignored_on_reassociate);
 	tcase_add_test(tc, port_associate__closed_fd_reused_number_no_event);
 	tcase_add_test(tc, port_dissociate__removes_queued_event);
 	tcase_add_test(tc, port_dissociate__stops_future_events);

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,15 +28,19 @@ END_TEST
 
 START_TEST(port_create__emfile_when_fd_table_full)
 {
-	struct rlimit rl;
+	struct rlimit saved, rl;
 	int rc, err, fds[2];
 
 	/* Leave exactly one free fd: a port needs more than one. */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
 	harness_pipe(fds);
 	close(fds[1]);
-	rl.rlim_cur = rl.rlim_max = (rlim_t)fds[0] + 2;
+	rl.rlim_cur = (rlim_t)fds[0] + 2;
+	rl.rlim_max = saved.rlim_max;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
 	CALL(rc, err, port_create());
+	/* Restore before asserting: a failed test must not leave it low. */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
 	close(fds[0]);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(err, EMFILE);
@@ -291,6 +296,125 @@ START_TEST(port_close__dup_keeps_port_and_number_is_reused)
 }
 END_TEST
 
+/* Issue 7, case 3: port_get on a reused number is EBADFD, dup or not. */
+START_TEST(port_close__dup_open_reused_number_get_gives_ebadfd)
+{
+	int port = port_create(), d = dup(port), fd, rc, err;
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+
+	close(port);
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_eq(fd, port);
+	CALL(rc, err, port_get(fd, &pe, &zero));
+	close(fd);
+	close(d);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+}
+END_TEST
+
+START_TEST(port_close__dup_open_reused_number_associate_gives_ebadfd)
+{
+	int port = port_create(), d = dup(port), fd, rc, err, fds[2];
+
+	harness_pipe(fds);
+	close(port);
+	fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_eq(fd, port);
+	CALL(rc, err, port_associate(fd, PORT_SOURCE_FD, (uintptr_t)fds[0],
+	    POLLIN, NULL));
+	close(fd);
+	close(d);
+	close(fds[0]);
+	close(fds[1]);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADFD);
+}
+END_TEST
+
+/* Issue 7, case 3: a new port on the original number leaves the dup alone. */
+START_TEST(port_create__reusing_dup_origin_number_keeps_the_dup)
+{
+	int port = port_create(), d = dup(port), again;
+	port_event_t pe;
+	struct timespec zero = { 0, 0 };
+
+	close(port);
+	again = port_create();
+	ck_assert_int_eq(again, port);
+	ck_assert_int_eq(port_send(d, 4, NULL), 0);
+	ck_assert_int_eq(port_get(d, &pe, &zero), 0);
+	ck_assert_int_eq(pe.portev_events, 4);
+	ck_assert_int_eq(port_get(again, &pe, &zero), -1);
+	close(again);
+	close(d);
+}
+END_TEST
+
+/* Issue 7, case 6: EBADF from the very first call after close(2). */
+START_TEST(port_close__associate_right_after_gives_ebadf)
+{
+	int fds[2], rc = 0, err = 0;
+
+	harness_pipe(fds);
+	for (int i = 0; i < 100 && rc == 0; i++) {
+		int port = port_create();
+
+		close(port);
+		CALL(rc, err, port_associate(port, PORT_SOURCE_FD,
+		    (uintptr_t)fds[0], POLLIN, NULL));
+	}
+	close(fds[0]);
+	close(fds[1]);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EBADF);
+}
+END_TEST
+
+static void *
+getn_two(void *arg)
+{
+	int port = *(int *)arg;
+	port_event_t list[2];
+	uint_t n = 2;
+
+	atomic_store(&waiter_tid[0], harness_tid());
+	(void) port_getn(port, list, 2, &n, NULL);
+	return (NULL);
+}
+
+/*
+ * Issue 7, case 5: a waiter woken by close(2) must not read from the
+ * number, which may name the application's new socket by then.
+ */
+START_TEST(port_close__waiter_never_reads_the_reused_number)
+{
+	for (int trial = 0; trial < 40; trial++) {
+		int port = port_create(), sv[2];
+		char buf[16] = "";
+		pthread_t t;
+		ssize_t n;
+
+		ck_assert_int_eq(port_send(port, 1, NULL), 0);
+		atomic_store(&waiter_tid[0], 0);
+		ck_assert_int_eq(pthread_create(&t, NULL, getn_two, &port), 0);
+		while (atomic_load(&waiter_tid[0]) == 0)
+			usleep(100);
+		harness_wait_blocked(atomic_load(&waiter_tid[0]));
+		close(port);
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		ck_assert_int_eq(write(sv[1], "ABCDEFGH", 8), 8);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+		n = recv(sv[0], buf, sizeof (buf) - 1, MSG_DONTWAIT);
+		close(sv[0]);
+		close(sv[1]);
+		ck_assert_int_eq(n, 8);
+		ck_assert_str_eq(buf, "ABCDEFGH");
+	}
+}
+END_TEST
+
 Suite *
 port_create_suite(void)
 {
@@ -310,6 +434,12 @@ port_create_suite(void)
 	tcase_add_test(tc, port_close__reused_number_is_not_a_port);
 	tcase_add_test(tc, port_create__dup_of_port_is_the_same_port);
 	tcase_add_test(tc, port_close__dup_keeps_port_and_number_is_reused);
+	tcase_add_test(tc, port_close__dup_open_reused_number_get_gives_ebadfd);
+	tcase_add_test(tc,
+	    port_close__dup_open_reused_number_associate_gives_ebadfd);
+	tcase_add_test(tc, port_create__reusing_dup_origin_number_keeps_the_dup);
+	tcase_add_test(tc, port_close__associate_right_after_gives_ebadf);
+	tcase_add_test(tc, port_close__waiter_never_reads_the_reused_number);
 	suite_add_tcase(s, tc);
 	return (s);
 }

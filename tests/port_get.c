@@ -293,6 +293,35 @@ START_TEST(port_getn__many_ready_fds_in_one_call)
 }
 END_TEST
 
+/*
+ * Issue 7, case 1: an FD event that goes stale while queued is skipped,
+ * and the USER event taken before it is not written over.
+ */
+START_TEST(port_getn__stale_entry_keeps_events_already_taken)
+{
+	port_event_t list[2];
+	struct timespec to = harness_ms(200);
+	uint_t n = 2, cnt = 0;
+	int fds[2], rc, err;
+
+	harness_pipe(fds);
+	ck_assert_int_eq(port_associate(port, PORT_SOURCE_FD,
+	    (uintptr_t)fds[0], POLLIN, NULL), 0);
+	ck_assert_int_eq(write(fds[1], "x", 1), 1);
+	ck_assert_int_eq(port_getn(port, NULL, 0, &cnt, NULL), 0);
+	ck_assert_uint_eq(cnt, 1);
+	ck_assert_int_eq(port_send(port, 7, NULL), 0);
+	close(fds[0]);
+	close(fds[1]);
+	CALL(rc, err, port_getn(port, list, 2, &n, &to));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ETIME);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(list[0].portev_source, PORT_SOURCE_USER);
+	ck_assert_int_eq(list[0].portev_events, 7);
+}
+END_TEST
+
 Suite *
 port_get_suite(void)
 {
@@ -301,6 +330,7 @@ port_get_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, port_get__zero_timeout_nothing_queued_gives_etime);
+	tcase_add_test(tc, port_getn__stale_entry_keeps_events_already_taken);
 	tcase_add_test(tc, port_get__timeout_gives_etime_never_early);
 	tcase_add_test(tc, port_get__invalid_timeout_gives_einval_when_it_must_wait);
 	tcase_add_test(tc, port_get__negative_timeout_gives_einval_when_it_must_wait);

@@ -3,16 +3,28 @@
 #   1. install missing Debian packages (as root);
 #   2. build with -Wall -Wextra -Werror and run `make check` (every backend);
 #   3. build again with -fsanitize=address,undefined and run `make check`;
-#   4. `make distcheck`;
-#   5. as root: `make install` into /usr/local, build the illumos example with
-#      exactly `cc example.c -lsocket -lnsl`, then uninstall;
-#   6. `make check-consumers`: libevent's regression suite on our event ports.
-# Set SOCKSHIM_QUICK=1 to stop after step 2.
+#   4. build with -fsanitize=thread and run the event-port suite (threads);
+#   5. `make distcheck`;
+#   6. `make install DESTDIR=_build/stage` (never into the system), and the
+#      illumos example built against the stage with exactly
+#      `cc example.c -lsocket -lnsl` (environment variables point at it);
+#   7. `make check-consumers`: libevent's regression suite on our event ports.
+# Each step prints how long it took.  SOCKSHIM_QUICK=1 stops after step 2.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=${JOBS:-2}
-step() { printf '\n=== %s\n' "$*"; }
+t_start=$(date +%s)
+t_step=$t_start
+step() {
+	now=$(date +%s)
+	if [ -n "${step_name:-}" ]; then
+		printf '=== %s: %ss\n' "$step_name" $((now - t_step))
+	fi
+	step_name=$*
+	t_step=$now
+	printf '\n=== %s\n' "$*"
+}
 
 step "dependencies"
 sh tools/deps.sh
@@ -39,23 +51,32 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     make -j"$jobs" check || { cat test-suite.log; exit 1; }
 cd "$top"
 
+step "event-port suite under -fsanitize=thread"
+rm -rf _build/tsan && mkdir -p _build/tsan && cd _build/tsan
+../../configure --enable-werror CFLAGS="-O1 -g -fsanitize=thread" \
+    LDFLAGS="-fsanitize=thread" >configure.out 2>&1 ||
+    { cat configure.out; exit 1; }
+make -j"$jobs" lib/libsocket.la tests/check_ports >/dev/null
+TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$top/tests/tsan.supp" \
+    ./tests/check_ports >tsan.log 2>&1 ||
+    { cat tsan.log; exit 1; }
+grep -E '^[0-9]+%' tsan.log
+cd "$top"
+
 step "distcheck"
 cd _build/werror
 make -j"$jobs" distcheck >distcheck.out 2>&1 || { tail -60 distcheck.out; exit 1; }
 grep -E 'archives ready|tar\.gz' distcheck.out | head -3
 cd "$top"
 
-if [ "$(id -u)" = 0 ]; then
-	step "install into the default prefix: cc example.c -lsocket -lnsl"
-	cd _build/werror
-	make install >/dev/null
-	for t in "$top"/tests/compat/installed_example.sh; do
-		[ -x "$t" ] || continue
-		sh "$t" || { rc=$?; [ $rc = 77 ] || { make uninstall >/dev/null; exit $rc; }; }
-	done
-	make uninstall >/dev/null
-	cd "$top"
-fi
+step "staged install: cc example.c -lsocket -lnsl against it"
+# Never into the system: the stage sits under _build/ and is found through
+# CPATH, LIBRARY_PATH and LD_LIBRARY_PATH only.
+cd _build/werror
+rm -rf "$top/_build/stage"
+make install DESTDIR="$top/_build/stage" >/dev/null
+sh "$top/tests/compat/installed_example.sh" "$top/_build/stage"
+cd "$top"
 
 step "consumers"
 cd _build/werror
@@ -77,6 +98,6 @@ c=$(sed -n 's/.*regress (evport): \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p
 set -- $c
 pass=$((pass + ${1:-0}))
 fail=$((fail + ${2:-0}))
-echo
-echo "tools/test.sh: all steps passed"
+step "done"
+echo "tools/test.sh: all steps passed in $(( $(date +%s) - t_start ))s"
 echo "sockshim: $pass passed, $fail failed"

@@ -39,7 +39,7 @@ typedef struct timespec	timespec_t;
 #define	PORT_ALERT_UPDATE	0x02
 #define	PORT_ALERT_INVALID	(PORT_ALERT_SET | PORT_ALERT_UPDATE)
 
-/* PORT_SOURCE_FILE events (the FILE source is not supported yet). */
+/* PORT_SOURCE_FILE events (port_associate(3C), file_obj_t). */
 #define	FILE_ACCESS		0x00000001
 #define	FILE_MODIFIED		0x00000002
 #define	FILE_ATTRIB		0x00000004

@@ -2,7 +2,8 @@
  * The exported event-port API: argument checks in the order illumos makes
  * them, then the core.  Every function returns -1 and sets errno on
  * failure (port_getn(3C) also reports partial results with ETIME) and
- * leaves errno untouched on success.
+ * leaves errno untouched on success.  ret() is the one place that turns
+ * the core's errno values into that convention.
  */
 #include "config.h"
 
@@ -16,7 +17,7 @@
 #define	API	__attribute__((visibility("default")))
 
 static int
-fail(int err, int saved)
+ret(int err, int saved)
 {
 	errno = err != 0 ? err : saved;
 	return (err != 0 ? -1 : 0);
@@ -27,11 +28,8 @@ port_create(void)
 {
 	int saved = errno, fd, err;
 
-	if ((err = evp__create(&fd)) != 0) {
-		errno = err;
-		return (-1);
-	}
-	errno = saved;
+	if ((err = evp__create(&fd)) != 0)
+		return (ret(err, saved));
 	return (fd);
 }
 
@@ -45,66 +43,105 @@ fd_object(uintptr_t object, int *fdp)
 	return (0);
 }
 
+/* Run op on the port behind number port, locked and known open. */
+static int
+with_port(int port, int (*op)(struct evp_port *, uintptr_t, int, void *),
+    uintptr_t object, int events, void *user)
+{
+	struct evp_port *p;
+	int err;
+
+	if ((err = evp__lookup(port, &p)) != 0)
+		return (err);
+	pthread_mutex_lock(&p->p_lock);
+	err = p->p_closed ? EBADF : op(p, object, events, user);
+	evp__unlock(p, port);
+	evp__release(p);
+	return (err);
+}
+
+static int
+assoc_fd(struct evp_port *p, uintptr_t object, int events, void *user)
+{
+	int fd, err;
+
+	if ((err = fd_object(object, &fd)) != 0)
+		return (err);
+	return (evp__fd_associate(p, fd, events, user));
+}
+
+static int
+dissoc_fd(struct evp_port *p, uintptr_t object, int events, void *user)
+{
+	int fd, err;
+
+	(void) events;
+	(void) user;
+	if ((err = fd_object(object, &fd)) != 0)
+		return (err);
+	if (fcntl(fd, F_GETFD) == -1)
+		return (EBADFD);
+	return (evp__fd_dissociate(p, fd));
+}
+
+static int
+dissoc_file(struct evp_port *p, uintptr_t object, int events, void *user)
+{
+	(void) events;
+	(void) user;
+	return (evp__file_dissociate(p, object));
+}
+
+static int
+bad_source(struct evp_port *p, uintptr_t object, int events, void *user)
+{
+	(void) p;
+	(void) object;
+	(void) events;
+	(void) user;
+	return (EINVAL);
+}
+
 API int
 port_associate(int port, int source, uintptr_t object, int events,
     void *user)
 {
-	struct evp_port *p;
-	int saved = errno, fd = -1, err;
+	int saved = errno;
 
-	if ((err = evp__lookup(port, &p, false)) != 0)
-		return (fail(err, saved));
-	if (source == PORT_SOURCE_FILE)
-		err = ENOTSUP;		/* not implemented yet */
-	else if (source != PORT_SOURCE_FD)
-		err = EINVAL;
-	else if ((err = fd_object(object, &fd)) == 0) {
-		pthread_mutex_lock(&p->p_lock);
-		err = p->p_closed ? EBADF :
-		    evp__associate_fd(p, fd, events, user);
-		evp__sync_token(p);
-		pthread_mutex_unlock(&p->p_lock);
-	}
-	evp__release(p);
-	return (fail(err, saved));
+	return (ret(with_port(port, source == PORT_SOURCE_FD ? assoc_fd :
+	    source == PORT_SOURCE_FILE ? evp__file_associate : bad_source,
+	    object, events, user), saved));
 }
 
 API int
 port_dissociate(int port, int source, uintptr_t object)
 {
-	struct evp_port *p;
-	int saved = errno, fd = -1, err;
+	int saved = errno;
 
-	if ((err = evp__lookup(port, &p, true)) != 0)
-		return (fail(err, saved));
-	if (source == PORT_SOURCE_FILE)
-		err = ENOTSUP;
-	else if (source != PORT_SOURCE_FD)
-		err = EINVAL;
-	else if ((err = fd_object(object, &fd)) == 0 &&
-	    fcntl(fd, F_GETFD) == -1)
-		err = EBADFD;
-	else if (err == 0) {
-		pthread_mutex_lock(&p->p_lock);
-		err = p->p_closed ? EBADF : evp__dissociate_fd(p, fd);
-		evp__sync_token(p);
-		pthread_mutex_unlock(&p->p_lock);
-	}
+	return (ret(with_port(port, source == PORT_SOURCE_FD ? dissoc_fd :
+	    source == PORT_SOURCE_FILE ? dissoc_file : bad_source,
+	    object, 0, NULL), saved));
+}
+
+static int
+send_one(int port, int events, void *user)
+{
+	struct evp_port *p;
+	int err;
+
+	if ((err = evp__lookup(port, &p)) != 0)
+		return (err);
+	err = evp__send(p, port, events, user);
 	evp__release(p);
-	return (fail(err, saved));
+	return (err);
 }
 
 API int
 port_send(int port, int events, void *user)
 {
-	struct evp_port *p;
-	int saved = errno, err;
+	int saved = errno;
 
-	if ((err = evp__lookup(port, &p, true)) != 0)
-		return (fail(err, saved));
-	err = evp__send(p, events, user);
-	evp__release(p);
-	return (fail(err, saved));
+	return (ret(send_one(port, events, user), saved));
 }
 
 API int
@@ -114,18 +151,13 @@ port_sendn(int ports[], int errors[], uint_t nent, int events, void *user)
 	uint_t sent = 0;
 	bool failed = false;
 
-	if (nent == 0)
-		return (fail(EINVAL, saved));
+	if (nent == 0 || nent > PORT_MAX_LIST)
+		return (ret(EINVAL, saved));
 	if (ports == NULL || errors == NULL)
-		return (fail(EFAULT, saved));
+		return (ret(EFAULT, saved));
 	for (uint_t i = 0; i < nent; i++) {
-		struct evp_port *p;
-		int err = evp__lookup(ports[i], &p, true);
+		int err = send_one(ports[i], events, user);
 
-		if (err == 0) {
-			err = evp__send(p, events, user);
-			evp__release(p);
-		}
 		sent += err == 0;
 		/* As on illumos, errors[] is written only if one failed. */
 		if (err != 0 && !failed) {
@@ -147,12 +179,12 @@ port_getn(int port, port_event_t list[], uint_t max, uint_t *nget,
 	struct evp_port *p;
 	int saved = errno, err;
 
-	if ((err = evp__lookup(port, &p, false)) != 0)
-		return (fail(err, saved));
+	if ((err = evp__lookup(port, &p)) != 0)
+		return (ret(err, saved));
 	if (nget == NULL)
 		err = EINVAL;
 	else if (max == 0)
-		err = evp__count(p, nget);	/* counts; timeout ignored */
+		err = evp__count(p, port, nget);	/* timeout ignored */
 	else if (*nget > max)
 		err = EINVAL;
 	else if (list == NULL)
@@ -160,9 +192,9 @@ port_getn(int port, port_event_t list[], uint_t max, uint_t *nget,
 	else if (*nget == 0)
 		err = 0;			/* nothing wanted: at once */
 	else
-		err = evp__getn(p, list, max, nget, timeout, false);
+		err = evp__getn(p, port, list, max, nget, timeout, false);
 	evp__release(p);
-	return (fail(err, saved));
+	return (ret(err, saved));
 }
 
 API int
@@ -172,28 +204,36 @@ port_get(int port, port_event_t *pe, struct timespec *timeout)
 	uint_t nget = 1;
 	int saved = errno, err;
 
-	if ((err = evp__lookup(port, &p, false)) != 0)
-		return (fail(err, saved));
+	if ((err = evp__lookup(port, &p)) != 0)
+		return (ret(err, saved));
 	err = pe == NULL ? EFAULT :
-	    evp__getn(p, pe, 1, &nget, timeout, true);
+	    evp__getn(p, port, pe, 1, &nget, timeout, true);
 	evp__release(p);
-	return (fail(err, saved));
+	return (ret(err, saved));
 }
 
-API int
-port_alert(int port, int flags, int events, void *user)
+static int
+alert_one(int port, int flags, int events, void *user)
 {
 	struct evp_port *p;
-	int saved = errno, err;
+	int err;
 
-	if ((err = evp__lookup(port, &p, true)) != 0)
-		return (fail(err, saved));
+	if ((err = evp__lookup(port, &p)) != 0)
+		return (err);
 	/* events == 0 clears alert mode whatever the flags (illumos). */
 	if (events != 0 &&
 	    (flags & PORT_ALERT_INVALID) == PORT_ALERT_INVALID)
 		err = EINVAL;
 	else
-		err = evp__alert(p, flags, events, user);
+		err = evp__alert(p, port, flags, events, user);
 	evp__release(p);
-	return (fail(err, saved));
+	return (err);
+}
+
+API int
+port_alert(int port, int flags, int events, void *user)
+{
+	int saved = errno;
+
+	return (ret(alert_one(port, flags, events, user), saved));
 }

@@ -1,22 +1,27 @@
 /*
- * The contract between the event-port core and a readiness backend.
+ * The contract between the event-port core and a readiness backend,
+ * written once here.  A backend answers one question: "which of the fds I
+ * was asked to watch are ready?"  It knows nothing of ports, sources,
+ * associations or the event queue; the core passes it everything it needs
+ * (fd, events, an opaque 64-bit tag, flags) and gets the tag back with the
+ * poll(2) bits that fired.
  *
- * The core (the .c files in lib/ports/) owns everything illumos defines: associations,
- * the event queue, one-shot state, alert mode, waiters and errno values.
- * A backend only answers "which of these fds are ready?"  One instance of
- * struct evp_backend exists per backend file, defined at its end:
+ * One ops table per backend file, listed in backends.def (the one list the
+ * core and the tests share):
  *
- *	lib/ports/linux/epoll.c	Linux epoll (EPOLLONESHOT).
- *	lib/ports/posix/poll.c	poll(2); any POSIX system.
- *	lib/ports/bsd/kqueue.c	kqueue (BSD, macOS): EV_DISPATCH per filter.
- *				Not written yet; it slots in beside the two
- *				above with the same five operations.
+ *	linux/epoll.c	Linux epoll: one-shot registrations via EPOLLONESHOT.
+ *	posix/poll.c	poll(2)/ppoll(2); any POSIX system.
+ *	bsd/kqueue.c	(later) kqueue: EV_DISPATCH per filter, the tag in
+ *			udata; eb_check by comparing the knote's ident.
  *
- * Locking: eb_arm, eb_disarm and eb_same_file run with the port's lock held
+ * Return convention: every operation returns 0 or a positive errno value.
+ * EPERM from eb_arm means "this fd cannot be watched (a regular file or a
+ * directory): it is always ready", as epoll_ctl(2) says.
+ *
+ * Locking: eb_arm, eb_disarm and eb_check run with the port's lock held
  * and never block.  eb_wait runs without it, and only one thread per port
- * (the leader) is inside eb_wait at a time.  Data flows one way: the core
- * calls the backend, the backend calls the kernel, and readiness comes back
- * as an array of struct evp_ready that the core interprets.
+ * (the leader) is inside eb_wait at a time; the backend must tolerate
+ * eb_arm/eb_disarm from other threads meanwhile.
  */
 #ifndef EVP_BACKEND_H
 #define	EVP_BACKEND_H
@@ -24,61 +29,59 @@
 #include <stdint.h>
 #include <time.h>
 
-struct evp_port;
-
-/* One readiness report.  fd < 0 names the port's own wake/close fds. */
+/* One readiness report: the tag given to eb_arm and the bits that fired. */
 struct evp_ready {
-	int		er_fd;
-	uint32_t	er_gen;		/* generation given to eb_arm */
-	int		er_revents;	/* poll(2) bits */
+	uint64_t	er_tag;
+	int		er_revents;	/* poll(2) bits; POLLNVAL: fd gone */
 };
 
-#define	EVP_FD_WAKE	(-2)	/* the port's wake fd became readable */
-#define	EVP_FD_CLOSED	(-3)	/* the user closed the port fd */
+/* eb_arm flags. */
+#define	EVP_ARM_ONESHOT	0x1	/* report once, then stay quiet until re-armed */
+#define	EVP_ARM_KNOWN	0x2	/* armed before under this number: modify */
 
-/* eb_arm result: the fd cannot be watched and is ready now (regular file). */
-#define	EVP_ALWAYS_READY	(-1)
+/* eb_flags. */
+#define	EVP_BE_ARM_WAKES	0x1	/* eb_wait must be woken to see a new arm */
+#define	EVP_BE_CHECKED		0x2	/* eb_wait already checked each report's file */
 
 struct evp_backend {
 	const char	*eb_name;
+	unsigned	eb_flags;
+	/* Create the backend's state for one port. */
+	int	(*eb_init)(void **statep);
+	/* Free it; closes only the backend's own fds. */
+	void	(*eb_fini)(void *state);
 	/*
-	 * Set up backend state in port->p_be_data.  The backend must report
-	 * EVP_FD_WAKE when wakefd is readable and EVP_FD_CLOSED when closefd
-	 * reports hang-up or input.  Returns 0 or an errno value.
+	 * Close the backend's own fds in a forked child without touching
+	 * the parent's registrations (no EPOLL_CTL_DEL on a shared set).
 	 */
-	int	(*eb_init)(struct evp_port *, int wakefd, int closefd);
-	/* Release backend state.  Closes nothing that the core owns. */
-	void	(*eb_fini)(struct evp_port *);
+	void	(*eb_forget)(void *state);
 	/*
-	 * Watch fd one-shot for poll(2) events (POLLHUP and POLLERR are always
-	 * watched), tagging reports with gen.  Re-arming replaces the events.
-	 * Returns 0, EVP_ALWAYS_READY, EBADF for a closed fd, or an errno.
+	 * Watch fd for the poll(2) bits in events (POLLHUP and POLLERR are
+	 * always watched) and report tag when they fire.  Arming an fd again
+	 * replaces its events and tag.
 	 */
-	int	(*eb_arm)(struct evp_port *, int fd, int events, uint32_t gen);
+	int	(*eb_arm)(void *state, int fd, int events, uint64_t tag,
+		    int flags);
 	/* Stop watching fd.  Never fails. */
-	void	(*eb_disarm)(struct evp_port *, int fd);
+	void	(*eb_disarm)(void *state, int fd);
 	/*
-	 * Wait until at least one report is available or the absolute
-	 * CLOCK_MONOTONIC deadline passes (NULL waits forever).  Fills at most
-	 * n reports and returns how many (0 on timeout), or -errno (-EINTR
-	 * when a signal interrupts the wait).  It may return early; the core
-	 * checks the clock.
+	 * Wait until a report is ready or the absolute CLOCK_MONOTONIC
+	 * deadline passes (NULL: no deadline).  Stores at most n reports and
+	 * their count in *nout (0 on timeout).  EINTR when a signal arrives.
 	 */
-	int	(*eb_wait)(struct evp_port *, const struct timespec *deadline,
-		    struct evp_ready *, int n);
+	int	(*eb_wait)(void *state, const struct timespec *deadline,
+		    struct evp_ready *out, int n, int *nout);
 	/*
-	 * Nonzero if fd still names the open file that was last armed: the
-	 * core asks before it delivers an event that has waited in its queue,
-	 * so that a closed and reused fd number never gets a stale event.
+	 * 0 if fd still names the open file that was armed with tag, else
+	 * ESTALE (or EBADF).  The core asks before it delivers an event, since
+	 * the application may have closed the number and reused it while a
+	 * dup() or a child process kept the old file alive.
 	 */
-	int	(*eb_same_file)(struct evp_port *, int fd);
-	/* Nonzero if eb_wait must be woken to see a newly armed fd. */
-	int	eb_arm_needs_wake;
+	int	(*eb_check)(void *state, int fd, uint64_t tag);
 };
 
-extern const struct evp_backend evp__backend_poll;
-#ifdef EVP_HAVE_EPOLL
-extern const struct evp_backend evp__backend_epoll;
-#endif
+/* backends.c: the built backends, the default first. */
+extern const struct evp_backend *const evp__backends[];
+const struct evp_backend *evp__backend_pick(void);
 
 #endif /* EVP_BACKEND_H */

@@ -1,11 +1,11 @@
 /*
- * Retrieving events: port_getn's wait, plus port_send and port_alert,
- * which feed the same queue.
+ * Retrieving events: port_get and port_getn.
  *
  * Waiting is leader/follower: one thread at a time (the leader) sleeps in
- * the backend and queues what it reports; the others sleep on p_cond and
- * take from the queue.  Every event is taken under p_lock, so each one is
- * delivered exactly once however many threads wait.
+ * the backend and turns what it reports into events; the others sleep on
+ * p_cond and take from the queue.  Every event is taken under p_lock, so
+ * each one is delivered exactly once however many threads wait.  A call
+ * only ever appends to the caller's list, and leaves from one place.
  */
 #include "config.h"
 
@@ -16,6 +16,67 @@
 
 /* Largest number of reports the leader asks the backend for at once. */
 #define	PULL_MAX	8192
+
+const struct evp_source *
+evp__source(unsigned id)
+{
+	switch (id) {
+	case EVP_SRC_FD:
+		return (&evp__source_fd);
+	case EVP_SRC_TIMER:
+		return (&evp__source_timer);
+	case EVP_SRC_FILE:
+		return (&evp__source_file);
+	default:
+		return (&evp__source_user);
+	}
+}
+
+int
+evp__emit(struct evp_port *p, unsigned src, uint32_t key, uint32_t gen,
+    const port_event_t *ev)
+{
+	struct evp_sink *sink = p->p_sink;
+
+	/* Straight to the caller only while nothing older is queued. */
+	if (sink != NULL && sink->s_n < sink->s_max && p->p_live == 0) {
+		sink->s_list[sink->s_n++] = *ev;
+		return (EVP_EMIT_DIRECT);
+	}
+	if (evp__q_push(p, src, key, gen, ev) != 0)
+		return (ENOMEM);
+	return (EVP_EMIT_QUEUED);
+}
+
+/* Route the leader's reports to the port itself or to their sources. */
+void
+evp__dispatch(struct evp_port *p, const struct evp_ready *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t t = r[i].er_tag;
+		const struct evp_source *s;
+
+		switch (EVP_TAG_SRC(t)) {
+		case EVP_SRC_WAKE:
+			evp__wake_drain(p->p_wakefd);
+			p->p_woken = false;
+			break;
+		case EVP_SRC_CLOSED:
+			if (evp__user_gone(p))
+				p->p_closed = true;
+			break;
+		case EVP_SRC_REAP:
+			p->p_reap = true;
+			break;
+		default:
+			s = evp__source(EVP_TAG_SRC(t));
+			if (s->es_report != NULL)
+				s->es_report(p, EVP_TAG_KEY(t), EVP_TAG_GEN(t),
+				    r[i].er_revents);
+			break;
+		}
+	}
+}
 
 static int
 rbuf_reserve(struct evp_port *p, uint32_t n)
@@ -33,13 +94,14 @@ rbuf_reserve(struct evp_port *p, uint32_t n)
 
 /*
  * Lead one backend wait for up to n reports; p_lock held on entry and
- * exit, dropped while waiting.  Returns 0 or an errno (EINTR).
+ * exit, dropped while waiting.  Events go to sink while it has room and
+ * nothing is queued.  Returns 0 or an errno (EINTR).
  */
 static int
 lead(struct evp_port *p, const struct timespec *deadline, uint32_t n,
     struct evp_sink *sink)
 {
-	int got;
+	int got = 0, err;
 
 	if (n > PULL_MAX)
 		n = PULL_MAX;
@@ -47,25 +109,17 @@ lead(struct evp_port *p, const struct timespec *deadline, uint32_t n,
 		return (ENOMEM);
 	p->p_leader = true;
 	pthread_mutex_unlock(&p->p_lock);
-	got = p->p_be->eb_wait(p, deadline, p->p_rbuf, (int)n);
+	err = p->p_be->eb_wait(p->p_be_state, deadline, p->p_rbuf, (int)n,
+	    &got);
 	pthread_mutex_lock(&p->p_lock);
 	p->p_leader = false;
-	if (got > 0)
-		evp__process(p, p->p_rbuf, got, sink);
+	p->p_sink = sink;
+	evp__dispatch(p, p->p_rbuf, got);
+	p->p_sink = NULL;
 	/* Let a follower see the new events or take over the backend. */
 	if (p->p_nfollowers > 0)
 		pthread_cond_broadcast(&p->p_cond);
-	return (got < 0 ? -got : 0);
-}
-
-static void
-fill_alert(struct evp_port *p, port_event_t *pe)
-{
-	pe->portev_events = p->p_alert_events;
-	pe->portev_source = PORT_SOURCE_ALERT;
-	pe->portev_pad = 0;
-	pe->portev_object = 0;
-	pe->portev_user = p->p_alert_user;
+	return (err);
 }
 
 static bool
@@ -81,120 +135,139 @@ timeout_zero(const struct timespec *ts)
 	return (ts != NULL && ts->tv_sec == 0 && ts->tv_nsec == 0);
 }
 
+/* One retrieval in progress. */
+struct getn {
+	port_event_t	*g_list;
+	uint_t		g_max;
+	uint_t		g_want;
+	uint_t		g_got;
+	const struct timespec *g_timeout;
+	struct timespec	g_dl;		/* absolute deadline, once known */
+	bool		g_have_dl;
+	bool		g_polled;	/* looked at the backend once */
+	bool		g_waited;	/* slept at least once */
+};
+
 /*
- * The core of port_get and port_getn.  The caller has checked the
- * arguments that do not depend on the port.  Returns 0 or an errno; *nget
- * is always set (0 on errors other than ETIME).  zero_is_etime selects
+ * Sleep until something may have changed: lead the backend, or follow the
+ * leader on p_cond.  Returns 0, EINTR, EINVAL (bad timeout, once we must
+ * wait) or ENOMEM.
+ */
+static int
+getn_wait(struct evp_port *p, struct getn *g)
+{
+	static const struct timespec now = { 0, 0 };
+	const struct timespec *dlp = NULL;
+	int err = 0;
+
+	if (!timeout_valid(g->g_timeout)) {
+		/* Invalid: an error only once we must wait (port_get(3C)). */
+		if (g->g_polled)
+			return (EINVAL);
+		dlp = &now;
+	} else if (timeout_zero(g->g_timeout)) {
+		dlp = &now;
+	} else if (g->g_timeout != NULL) {
+		if (!g->g_have_dl) {
+			evp__deadline(&g->g_dl, g->g_timeout);
+			g->g_have_dl = true;
+		}
+		dlp = &g->g_dl;
+	}
+	if (!p->p_leader) {
+		struct evp_sink sink = { g->g_list + g->g_got,
+		    g->g_max - g->g_got, 0 };
+
+		/* With a bad timeout the call may yet fail: queue, keep all. */
+		err = lead(p, dlp, sink.s_max,
+		    timeout_valid(g->g_timeout) ? &sink : NULL);
+		g->g_got += sink.s_n;
+	} else if (dlp != &now) {
+		p->p_nfollowers++;
+		if (dlp == NULL)
+			pthread_cond_wait(&p->p_cond, &p->p_lock);
+		else
+			(void) pthread_cond_timedwait(&p->p_cond, &p->p_lock,
+			    dlp);
+		p->p_nfollowers--;
+	}
+	g->g_polled = true;
+	g->g_waited |= dlp != &now;
+	return (err);
+}
+
+/* Is it time to stop waiting and report what we have? */
+static bool
+getn_done_waiting(const struct getn *g)
+{
+	return (g->g_polled && (timeout_zero(g->g_timeout) ||
+	    !timeout_valid(g->g_timeout) ||
+	    (g->g_have_dl && evp__expired(&g->g_dl))));
+}
+
+/*
+ * The core of port_get and port_getn; the caller checked the arguments
+ * that do not depend on the port.  Returns 0 or an errno.  *nget is the
+ * number of events written to list: with 0, with ETIME (the events that
+ * came before the timeout), and with EINTR or EBADFD only if events had
+ * already been taken, so that none is lost.  zero_is_etime selects
  * port_get's answer to a zero timeout with nothing queued.
  */
 int
-evp__getn(struct evp_port *p, port_event_t *list, uint_t max, uint_t *nget,
-    const struct timespec *timeout, bool zero_is_etime)
+evp__getn(struct evp_port *p, int fd, port_event_t *list, uint_t max,
+    uint_t *nget, const struct timespec *timeout, bool zero_is_etime)
 {
-	uint_t want = *nget;
-	struct timespec dl, now = { 0, 0 };
-	const struct timespec *dlp = NULL;
-	bool polled = false, waited = false, have_dl = false;
+	struct getn g = { list, max, *nget, 0, timeout, { 0, 0 }, false,
+	    false, false };
+	bool last;
 	int err = 0;
 
 	pthread_mutex_lock(&p->p_lock);
 	for (;;) {
 		if (p->p_closed) {
 			/* Closed while we waited: EBADFD; before we came: EBADF. */
-			err = waited ? EBADFD : EBADF;
+			err = g.g_waited ? EBADFD : EBADF;
 			break;
 		}
 		if (p->p_alert) {
-			fill_alert(p, list);
-			*nget = 1;
-			goto done;
+			if (g.g_got == 0 && evp__alert_fill(p, list))
+				g.g_got = 1;
+			break;
 		}
-		if (p->p_live >= want) {
-			*nget = evp__q_take(p, list, max);
-			/* Dead entries may have made the count optimistic. */
-			if (*nget >= want)
-				goto done;
-			continue;
+		last = getn_done_waiting(&g);
+		if (last && !timeout_valid(timeout)) {
+			err = EINVAL;
+			break;
 		}
-		if (polled && (timeout_zero(timeout) ||
-		    (have_dl && evp__expired(&dl)))) {
-			*nget = evp__q_take(p, list, max);
+		/* Take only enough to finish, so that others are not starved. */
+		if (p->p_live >= g.g_want - g.g_got || last)
+			g.g_got += evp__q_take(p, list + g.g_got, max - g.g_got);
+		if (g.g_got >= g.g_want)
+			break;
+		if (last) {
 			/* A zero timeout polls: port_getn says 0, port_get ETIME. */
-			err = (timeout_zero(timeout) && !zero_is_etime) ?
-			    0 : ETIME;
-			goto done_err;
+			err = timeout_zero(timeout) && !zero_is_etime ? 0 : ETIME;
+			break;
 		}
-		/*
-		 * We must wait.  An invalid timeout is an error only now, and
-		 * only after one look at what is ready (port_get(3C)).
-		 */
-		if (!timeout_valid(timeout)) {
-			if (polled) {
-				err = EINVAL;
-				break;
-			}
-			dlp = &now;
-		} else if (timeout_zero(timeout)) {
-			dlp = &now;
-		} else if (timeout != NULL && !have_dl) {
-			evp__deadline(&dl, timeout);
-			have_dl = true;
-			dlp = &dl;
-		}
-		if (!p->p_leader) {
-			/*
-			 * A caller that wants one event takes the leader's
-			 * events straight into its list: no queue round trip.
-			 */
-			struct evp_sink sink = { list, max, 0 };
-			bool direct = want == 1 && p->p_live == 0;
-
-			err = lead(p, dlp, max > p->p_live ? max - p->p_live :
-			    1, direct ? &sink : NULL);
-			polled = true;
-			waited = dlp != &now;
-			if (err != 0)
-				break;
-			if (sink.s_n > 0) {
-				*nget = sink.s_n;
-				goto done;
-			}
-		} else if (dlp == &now) {
-			/* The leader is collecting; nothing to wait for. */
-			polled = true;
-		} else {
-			p->p_nfollowers++;
-			if (dlp == NULL)
-				pthread_cond_wait(&p->p_cond, &p->p_lock);
-			else
-				(void) pthread_cond_timedwait(&p->p_cond,
-				    &p->p_lock, dlp);
-			p->p_nfollowers--;
-			polled = dlp != NULL;
-			waited = true;
-		}
+		if ((err = getn_wait(p, &g)) != 0)
+			break;
 	}
-	*nget = 0;
-done_err:
+	*nget = g.g_got;
 	p->p_round++;
-	evp__sync_token(p);
-	pthread_mutex_unlock(&p->p_lock);
+	evp__unlock(p, fd);
 	return (err);
-done:
-	err = 0;
-	goto done_err;
 }
 
 /* port_getn with max == 0: how many events could be retrieved now. */
 int
-evp__count(struct evp_port *p, uint_t *nget)
+evp__count(struct evp_port *p, int fd, uint_t *nget)
 {
-	struct timespec now = { 0, 0 };
+	static const struct timespec now = { 0, 0 };
 	int err = 0;
 
 	pthread_mutex_lock(&p->p_lock);
 	if (p->p_closed) {
-		err = EBADFD;
+		err = EBADF;
 	} else if (!p->p_leader) {
 		/* Pull what the backend holds so that it can be counted. */
 		uint32_t before;
@@ -206,56 +279,6 @@ evp__count(struct evp_port *p, uint_t *nget)
 	}
 	*nget = err == 0 ? p->p_live : 0;
 	p->p_round++;
-	evp__sync_token(p);
-	pthread_mutex_unlock(&p->p_lock);
-	return (err);
-}
-
-int
-evp__send(struct evp_port *p, int events, void *user)
-{
-	port_event_t ev;
-	int err;
-
-	ev.portev_events = events;
-	ev.portev_source = PORT_SOURCE_USER;
-	ev.portev_pad = 0;
-	ev.portev_object = 0;
-	ev.portev_user = user;
-	pthread_mutex_lock(&p->p_lock);
-	if (p->p_closed)
-		err = EBADF;
-	else if (p->p_live >= EVP_MAX_EVENTS)
-		err = EAGAIN;
-	else if ((err = evp__q_push(p, &ev, 0)) == 0) {
-		if (p->p_nfollowers > 0)
-			pthread_cond_signal(&p->p_cond);
-		evp__wake_leader(p);
-		evp__sync_token(p);
-	}
-	pthread_mutex_unlock(&p->p_lock);
-	return (err);
-}
-
-int
-evp__alert(struct evp_port *p, int flags, int events, void *user)
-{
-	int err = 0;
-
-	pthread_mutex_lock(&p->p_lock);
-	if (events == 0) {
-		p->p_alert = false;
-	} else if (flags == PORT_ALERT_UPDATE && p->p_alert) {
-		err = EBUSY;
-	} else {
-		p->p_alert = true;
-		p->p_alert_events = events;
-		p->p_alert_user = user;
-		/* An alert wakes every waiter, not just one. */
-		pthread_cond_broadcast(&p->p_cond);
-		evp__wake_leader(p);
-	}
-	evp__sync_token(p);
-	pthread_mutex_unlock(&p->p_lock);
+	evp__unlock(p, fd);
 	return (err);
 }

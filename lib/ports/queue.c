@@ -1,10 +1,12 @@
 /*
- * The port's FIFO of events waiting to be retrieved.
+ * The port's FIFO of events waiting to be retrieved.  It knows nothing
+ * about sources: it asks an entry's source whether the entry still counts
+ * (es_live) and lets the source finish it on the way out (es_deliver).
  *
- * FD events that lose their meaning while queued (the fd was re-associated,
- * dissociated, or closed) are not removed from the ring; they are skipped
- * when taken, and squeezed out when the ring would otherwise grow.
- * p->p_live counts only the valid entries.  All functions: p_lock held.
+ * An entry that loses its meaning while queued (re-associated, dissociated,
+ * its timer deleted) is not removed from the ring: its source decrements
+ * p_live at once, and the entry is skipped when taken, or squeezed out
+ * when the ring would otherwise grow.  All functions: p_lock held.
  */
 #include "config.h"
 
@@ -15,21 +17,28 @@
 
 #define	Q_SLOT(q, i)	(&(q)->q_ent[(i) & ((q)->q_cap - 1)])
 
+static bool
+q_live(struct evp_port *p, const struct evp_qent *e)
+{
+	const struct evp_source *s = evp__source(e->qe_src);
+
+	return (s->es_live == NULL || s->es_live(p, e));
+}
+
 /* Drop dead entries in place; returns how many slots that freed. */
 static uint32_t
 q_compact(struct evp_port *p)
 {
 	struct evp_queue *q = &p->p_q;
-	uint32_t out = q->q_head;
+	uint32_t out = q->q_head, freed;
 
 	for (uint32_t i = q->q_head; i != q->q_tail; i++) {
 		struct evp_qent *e = Q_SLOT(q, i);
 
-		if (evp__qent_valid(p, e))
+		if (q_live(p, e))
 			*Q_SLOT(q, out++) = *e;
 	}
-	uint32_t freed = q->q_tail - out;
-
+	freed = q->q_tail - out;
 	q->q_tail = out;
 	return (freed);
 }
@@ -53,7 +62,8 @@ q_grow(struct evp_queue *q)
 }
 
 int
-evp__q_push(struct evp_port *p, const port_event_t *ev, uint32_t gen)
+evp__q_push(struct evp_port *p, unsigned src, uint32_t key, uint32_t gen,
+    const port_event_t *ev)
 {
 	struct evp_queue *q = &p->p_q;
 	struct evp_qent *e;
@@ -69,13 +79,27 @@ evp__q_push(struct evp_port *p, const port_event_t *ev, uint32_t gen)
 	}
 	e = Q_SLOT(q, q->q_tail++);
 	e->qe_ev = *ev;
+	e->qe_key = key;
 	e->qe_gen = gen;
+	e->qe_src = (uint8_t)src;
 	e->qe_round = p->p_round;
 	p->p_live++;
 	return (0);
 }
 
-/* Move up to max valid events to list, oldest first; returns the count. */
+/*
+ * Did the application have a chance to change things since e was queued?
+ * An entry queued by this very call was checked when it left the backend;
+ * one queued earlier (even by a count just before) may name an fd that was
+ * closed since (tests/port_associate.c, closed_queued_fd_no_stale_event).
+ */
+static bool
+q_waited(const struct evp_port *p, const struct evp_qent *e)
+{
+	return (e->qe_round != p->p_round);
+}
+
+/* Move up to max deliverable events to list, oldest first. */
 uint_t
 evp__q_take(struct evp_port *p, port_event_t *list, uint_t max)
 {
@@ -84,28 +108,13 @@ evp__q_take(struct evp_port *p, port_event_t *list, uint_t max)
 
 	while (n < max && q->q_head != q->q_tail) {
 		struct evp_qent *e = Q_SLOT(q, q->q_head++);
-		struct evp_assoc *a;
-		int fd;
+		const struct evp_source *s = evp__source(e->qe_src);
 
-		if (!evp__qent_valid(p, e))
+		if (!q_live(p, e))
 			continue;
 		p->p_live--;
-		if (e->qe_ev.portev_source == PORT_SOURCE_FD) {
-			fd = (int)e->qe_ev.portev_object;
-			a = &p->p_assoc[fd];
-			/*
-			 * An event that waited past the call that queued it,
-			 * or a synthesized one (queued by port_associate), is
-			 * delivered only if fd still names the same file.
-			 */
-			if ((e->qe_round != p->p_round ||
-			    (a->ea_flags & EVP_A_SYNTH)) &&
-			    !evp__fd_current(p, fd)) {
-				a->ea_flags = 0;
-				continue;
-			}
-			a->ea_flags &= ~(EVP_A_QUEUED | EVP_A_SYNTH);
-		}
+		if (s->es_deliver != NULL && !s->es_deliver(p, e, q_waited(p, e)))
+			continue;
 		list[n++] = e->qe_ev;
 	}
 	if (q->q_head == q->q_tail)

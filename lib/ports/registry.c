@@ -1,34 +1,44 @@
 /*
- * The registry maps a port's fd number to its state, and a watcher thread
- * frees that state when the application closes the port with close(2).
+ * The registry: which port an fd number names, and reaping closed ports.
  *
- * A port fd is one end of an AF_UNIX socketpair; we keep the other end.
- * When the last copy of the user's end is closed ours reads EOF, so the
- * watcher (one thread per process, running while any port exists) polls
- * our ends and retires the ports whose users have gone.  This is libkqueue's
- * design: plain close(2) works and nothing interposes on it.
+ * A port fd is one end of an AF_UNIX socketpair; we keep the other end
+ * (p_closefd), which reads EOF once the last copy of the user's end is
+ * closed, wherever those copies are (dup(), fork()).
+ *
+ * Identity, not numbers.  Every lookup fstat()s the number it was given
+ * and compares the file with the port's (st_dev, st_ino).  A table of
+ * hints (number -> port) makes the common case one comparison; a hint is
+ * never trusted without that check, so a closed and reused number is never
+ * taken for a port, and every dup() of a port fd reaches it (illumos: a
+ * port lives as long as any copy of its fd, and only its copies reach it).
+ *
+ * Reaping without a thread.  Every port's close end is registered once in
+ * one process-wide epoll set (the reaper), and the reaper is watched by
+ * every port's backend: whichever thread next waits on any port, or the
+ * next port_create(), frees the ports whose users have gone.  A thread
+ * waiting on the closed port itself is woken by its own close end.  No
+ * thread is started, so a process with ports stays single-threaded.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef EVP_HAVE_EPOLL
+#include <sys/epoll.h>
+#endif
 
 #include "evp.h"
 
 /*
- * The table is read without a lock on every call (evp__lookup), so it only
- * ever grows: a bigger copy is published atomically and the old one is
- * kept, since a reader may still hold it (at most as much memory again as
- * the current table).  Writers hold reg_lock.  Port structures are never
- * returned to malloc either (see port_alloc), so a reader that loses a race
- * with close(2) touches a valid struct and its reference count says 0.
+ * Hints are read without a lock, so the table only grows: a bigger copy is
+ * published atomically and the old one kept (a reader may hold it).  Port
+ * structures are recycled, never returned to malloc, so a reader holding a
+ * stale hint touches a valid struct whose reference count says 0.
  */
 struct reg_table {
 	struct reg_table	*rt_older;
@@ -38,71 +48,12 @@ struct reg_table {
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(struct reg_table *) reg_tab;
+static struct evp_port *reg_live;	/* live ports, doubly linked */
 static int reg_count;
-static struct evp_port *reg_free;	/* recycled port structures */
-static bool watcher_running;
-static int watcher_wake[2] = { -1, -1 };
+static struct evp_port *reg_free;	/* recycled structures */
+static int reg_reaper = -1;		/* epoll set of close ends */
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-/*
- * A forked child must not touch the parent's ports (see port_create(3C)):
- * forget them, and let the child start its own watcher if it makes ports.
- */
-static void
-reg_atfork_child(void)
-{
-	pthread_mutex_init(&reg_lock, NULL);
-	atomic_store(&reg_tab, NULL);
-	reg_count = 0;
-	watcher_running = false;
-	watcher_wake[0] = watcher_wake[1] = -1;
-}
-
-static void
-reg_atfork_install(void)
-{
-	(void) pthread_atfork(NULL, NULL, reg_atfork_child);
-}
-
-/* The port filed under fd in the current table, or NULL; reg_lock held. */
-static struct evp_port *
-reg_get(int fd)
-{
-	struct reg_table *t = atomic_load(&reg_tab);
-
-	return (t != NULL && fd < t->rt_cap ?
-	    atomic_load(&t->rt_slot[fd]) : NULL);
-}
-
-static void
-reg_set(int fd, struct evp_port *p)
-{
-	atomic_store(&atomic_load(&reg_tab)->rt_slot[fd], p);
-}
-
-/* Make room for fd; reg_lock held. */
-static int
-reg_grow(int fd)
-{
-	struct reg_table *t = atomic_load(&reg_tab), *nt;
-	int ncap = t != NULL ? t->rt_cap : 64;
-
-	if (t != NULL && fd < t->rt_cap)
-		return (0);
-	while (ncap <= fd)
-		ncap *= 2;
-	nt = calloc(1, sizeof (*nt) + ncap * sizeof (nt->rt_slot[0]));
-	if (nt == NULL)
-		return (ENOMEM);
-	nt->rt_cap = ncap;
-	nt->rt_older = t;
-	for (int i = 0; t != NULL && i < t->rt_cap; i++)
-		atomic_init(&nt->rt_slot[i], atomic_load(&t->rt_slot[i]));
-	atomic_store(&reg_tab, nt);
-	return (0);
-}
-
-/* Take a reference unless the count already reached zero. */
 static bool
 ref_if_live(struct evp_port *p)
 {
@@ -115,107 +66,82 @@ ref_if_live(struct evp_port *p)
 	return (false);
 }
 
-/*
- * Port structures are recycled, never freed: see struct reg_table.  The
- * reference count of a free structure is 0.
- */
-struct evp_port *
-evp__port_alloc(void)
-{
-	struct evp_port *p;
-
-	pthread_mutex_lock(&reg_lock);
-	if ((p = reg_free) != NULL)
-		reg_free = p->p_next_free;
-	pthread_mutex_unlock(&reg_lock);
-	if (p == NULL)
-		return (calloc(1, sizeof (*p)));
-	memset((char *)p + sizeof (p->p_refs), 0,
-	    sizeof (*p) - sizeof (p->p_refs));
-	return (p);
-}
-
-void
-evp__port_free(struct evp_port *p)
-{
-	pthread_mutex_lock(&reg_lock);
-	p->p_next_free = reg_free;
-	reg_free = p;
-	pthread_mutex_unlock(&reg_lock);
-}
-
-/*
- * Find the port whose user end is open as fd, by inode: a dup() of a port
- * fd is the same port, as on illumos.  Only for fds not filed under their
- * own number, so a linear scan is fine.  Takes a reference.
- */
 static struct evp_port *
-lookup_by_inode(const struct stat *st)
+hint_get(int fd)
 {
-	struct evp_port *p = NULL;
-
-	struct reg_table *t;
-
-	pthread_mutex_lock(&reg_lock);
-	t = atomic_load(&reg_tab);
-	for (int i = 0; t != NULL && i < t->rt_cap && p == NULL; i++) {
-		struct evp_port *q = atomic_load(&t->rt_slot[i]);
-
-		if (q != NULL && !q->p_closed && q->p_ino == st->st_ino &&
-		    q->p_dev == st->st_dev) {
-			atomic_fetch_add(&q->p_refs, 1);
-			p = q;
-		}
-	}
-	pthread_mutex_unlock(&reg_lock);
-	return (p);
-}
-
-/*
- * Find the port behind fd and take a reference.  EBADF: fd is not open;
- * EBADFD: it is open but not a port.
- *
- * The port filed under fd's number is trusted as it is on the hot paths
- * (port_associate, port_get, port_getn).  With exact, one fstat() also
- * proves that the number still names that port: it catches a port closed
- * a moment ago, before the watcher retired it, whose number now names
- * another file.
- */
-int
-evp__lookup(int fd, struct evp_port **pp, bool exact)
-{
-	struct evp_port *p = NULL;
-	struct stat st;
-
 	struct reg_table *t = atomic_load(&reg_tab);
 
-	if (fd < 0)
+	return (t != NULL && fd < t->rt_cap ?
+	    atomic_load(&t->rt_slot[fd]) : NULL);
+}
+
+/* File p under number fd; reg_lock held.  Failure only loses a hint. */
+static void
+hint_set(int fd, struct evp_port *p)
+{
+	struct reg_table *t = atomic_load(&reg_tab), *nt;
+	int ncap = t != NULL ? t->rt_cap : 64;
+
+	if (t == NULL || fd >= t->rt_cap) {
+		while (ncap <= fd)
+			ncap *= 2;
+		nt = calloc(1, sizeof (*nt) + ncap * sizeof (nt->rt_slot[0]));
+		if (nt == NULL)
+			return;
+		nt->rt_cap = ncap;
+		nt->rt_older = t;
+		for (int i = 0; t != NULL && i < t->rt_cap; i++)
+			atomic_init(&nt->rt_slot[i],
+			    atomic_load(&t->rt_slot[i]));
+		atomic_store(&reg_tab, nt);
+		t = nt;
+	}
+	atomic_store(&t->rt_slot[fd], p);
+}
+
+static bool
+same_file(const struct evp_port *p, const struct stat *st)
+{
+	return (p->p_ino == st->st_ino && p->p_dev == st->st_dev);
+}
+
+/* The live port whose user end is st; takes a reference.  reg_lock held. */
+static struct evp_port *
+find_by_file(const struct stat *st)
+{
+	for (struct evp_port *p = reg_live; p != NULL; p = p->p_next) {
+		if (same_file(p, st) && ref_if_live(p))
+			return (p);
+	}
+	return (NULL);
+}
+
+/*
+ * The port behind fd, with a reference.  EBADF: fd is not open; EBADFD:
+ * it is open but not a port of this process.
+ */
+int
+evp__lookup(int fd, struct evp_port **pp)
+{
+	struct evp_port *p;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) == -1)
 		return (EBADF);
-	if (t != NULL && fd < t->rt_cap &&
-	    (p = atomic_load(&t->rt_slot[fd])) != NULL) {
-		/* Lock-free: the hot path of every event loop comes here. */
-		if (!ref_if_live(p)) {
-			p = NULL;
-		} else if (atomic_load(&reg_tab)->rt_slot[fd] != p) {
-			evp__release(p);
-			p = NULL;
+	if ((p = hint_get(fd)) != NULL && ref_if_live(p)) {
+		if (same_file(p, &st)) {
+			*pp = p;
+			return (0);
 		}
-	}
-	if (p != NULL && !exact) {
-		*pp = p;
-		return (0);
-	}
-	if (fstat(fd, &st) == -1) {
-		if (p != NULL)
-			evp__release(p);
-		return (EBADF);
-	}
-	if (p != NULL && (p->p_ino != st.st_ino || p->p_dev != st.st_dev)) {
 		evp__release(p);
-		p = NULL;
 	}
-	if (p == NULL && (!S_ISSOCK(st.st_mode) ||
-	    (p = lookup_by_inode(&st)) == NULL))
+	if (!S_ISSOCK(st.st_mode))
+		return (EBADFD);
+	pthread_mutex_lock(&reg_lock);
+	if ((p = find_by_file(&st)) != NULL)
+		hint_set(fd, p);
+	pthread_mutex_unlock(&reg_lock);
+	if (p == NULL)
 		return (EBADFD);
 	*pp = p;
 	return (0);
@@ -228,181 +154,241 @@ evp__release(struct evp_port *p)
 		evp__destroy(p);
 }
 
-/* Remove p from the table if it is still there; reg_lock held. */
-static bool
-reg_unlink(struct evp_port *p)
+struct evp_port *
+evp__port_alloc(void)
 {
-	if (reg_get(p->p_fd) == p) {
-		reg_set(p->p_fd, NULL);
-		reg_count--;
-		return (true);
-	}
-	return (false);
+	struct evp_port *p;
+
+	pthread_mutex_lock(&reg_lock);
+	if ((p = reg_free) != NULL)
+		reg_free = p->p_next;
+	pthread_mutex_unlock(&reg_lock);
+	if (p == NULL)
+		return (calloc(1, sizeof (*p)));
+	memset((char *)p + sizeof (p->p_refs), 0,
+	    sizeof (*p) - sizeof (p->p_refs));
+	return (p);
 }
 
-/* Retire a port whose user end is gone: wake its waiters, drop our ref. */
-static void
-reg_retire(struct evp_port *p)
+void
+evp__port_free(struct evp_port *p)
 {
-	evp__mark_closed(p);
-	evp__release(p);
+	pthread_mutex_lock(&reg_lock);
+	p->p_next = reg_free;
+	reg_free = p;
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void
+live_unlink(struct evp_port *p)
+{
+	if (p->p_prev != NULL)
+		p->p_prev->p_next = p->p_next;
+	else
+		reg_live = p->p_next;
+	if (p->p_next != NULL)
+		p->p_next->p_prev = p->p_prev;
+	p->p_next = p->p_prev = NULL;
+	reg_count--;
+}
+
+/* Retire p if it is still registered; reg_lock held.  True if it was. */
+static bool
+retire_locked(struct evp_port *p)
+{
+	if (!p->p_listed)
+		return (false);
+	p->p_listed = false;
+	live_unlink(p);
+#ifdef EVP_HAVE_EPOLL
+	if (reg_reaper >= 0)
+		(void) epoll_ctl(reg_reaper, EPOLL_CTL_DEL, p->p_closefd, NULL);
+	/* No ports, no fds of ours: the next port makes a new reaper. */
+	if (reg_count == 0 && reg_reaper >= 0) {
+		(void) close(reg_reaper);
+		reg_reaper = -1;
+	}
+#endif
+	return (true);
 }
 
 /*
- * Collect the ports whose user end has gone.  Called by the watcher after
- * poll(2) reported activity on some of our ends.
+ * Has the user closed every copy of p's fd?  Bytes the application wrote
+ * into its port fd arrive here; they are read away so that the reaper does
+ * not report them again and again.
+ */
+bool
+evp__user_gone(const struct evp_port *p)
+{
+	char buf[256];
+	ssize_t n;
+
+	while ((n = recv(p->p_closefd, buf, sizeof (buf), MSG_DONTWAIT)) > 0)
+		;
+	return (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR));
+}
+
+/* Collect up to n ports whose users have gone; reg_lock held. */
+static int
+collect(struct evp_port **out, int n)
+{
+	int k = 0;
+#ifdef EVP_HAVE_EPOLL
+	struct epoll_event ev[64];
+	int got;
+
+	if (reg_reaper >= 0) {
+		got = epoll_wait(reg_reaper, ev, n < 64 ? n : 64, 0);
+		for (int i = 0; i < got; i++) {
+			struct evp_port *p = ev[i].data.ptr;
+
+			if (evp__user_gone(p) && retire_locked(p))
+				out[k++] = p;
+		}
+		return (k);
+	}
+#endif
+	/* No reaper set on this system: look at every port. */
+	for (struct evp_port *p = reg_live, *next; p != NULL && k < n;
+	    p = next) {
+		next = p->p_next;
+		if (evp__user_gone(p) && retire_locked(p))
+			out[k++] = p;
+	}
+	return (k);
+}
+
+/*
+ * Free the ports whose users have gone.  Called with no port lock held:
+ * retiring a port takes its lock.
+ */
+void
+evp__reap(void)
+{
+	struct evp_port *gone[64];
+	int n;
+
+	do {
+		pthread_mutex_lock(&reg_lock);
+		n = collect(gone, 64);
+		pthread_mutex_unlock(&reg_lock);
+		for (int i = 0; i < n; i++) {
+			evp__mark_closed(gone[i]);
+			evp__release(gone[i]);	/* the registry's reference */
+		}
+	} while (n == 64);
+}
+
+
+/*
+ * A forked child must not use the parent's ports (port_create(3C)): close
+ * every fd the library holds for them and free all of it.  Only this thread
+ * exists now, and reg_lock was taken in the prepare handler, so the lists
+ * are whole; port locks are not touched (another thread may have held one).
  */
 static void
-watcher_reap(struct pollfd *pfd, struct evp_port **ports, int n)
+reg_atfork_child(void)
 {
-	for (int i = 0; i < n; i++) {
-		if (pfd[i].revents != 0) {
-			bool gone;
+	struct reg_table *t = atomic_load(&reg_tab), *older;
+	struct evp_port *p, *next;
 
-			pthread_mutex_lock(&reg_lock);
-			gone = reg_unlink(ports[i]);
-			pthread_mutex_unlock(&reg_lock);
-			if (gone)
-				reg_retire(ports[i]);
-		}
-		evp__release(ports[i]);
+	for (p = reg_live; p != NULL; p = next) {
+		next = p->p_next;
+		evp__forget(p);
+		free(p);
 	}
+	for (p = reg_free; p != NULL; p = next) {
+		next = p->p_next;
+		free(p);
+	}
+	for (; t != NULL; t = older) {
+		older = t->rt_older;
+		free(t);
+	}
+	if (reg_reaper >= 0)
+		(void) close(reg_reaper);
+	reg_reaper = -1;
+	reg_live = reg_free = NULL;
+	reg_count = 0;
+	atomic_store(&reg_tab, NULL);
+	pthread_mutex_init(&reg_lock, NULL);
 }
 
-static void *
-watcher_main(void *arg)
+static void
+reg_atfork_prepare(void)
 {
-	struct pollfd *pfd = NULL;
-	struct evp_port **ports = NULL;
-	int cap = 0;
-
-	(void) arg;
-	for (;;) {
-		int n = 0;
-
-		pthread_mutex_lock(&reg_lock);
-		if (reg_count == 0) {
-			/* No ports left: leave no thread and no fd behind. */
-			watcher_running = false;
-			evp__wake_close(watcher_wake);
-			pthread_mutex_unlock(&reg_lock);
-			break;
-		}
-		if (reg_count + 1 > cap) {
-			int ncap = (reg_count + 1) * 2;
-			void *np = realloc(pfd, ncap * sizeof (*pfd));
-			void *nq = np ? realloc(ports, ncap * sizeof (*ports)) :
-			    NULL;
-
-			if (np != NULL)
-				pfd = np;
-			if (nq != NULL) {
-				ports = nq;
-				cap = ncap;
-			}
-		}
-		if (cap == 0) {
-			/* Out of memory: try again shortly. */
-			pthread_mutex_unlock(&reg_lock);
-			(void) poll(NULL, 0, 10);
-			continue;
-		}
-		for (int fd = 0; n + 1 < cap; fd++) {
-			struct reg_table *t = atomic_load(&reg_tab);
-			struct evp_port *p;
-
-			if (t == NULL || fd >= t->rt_cap)
-				break;
-			p = atomic_load(&t->rt_slot[fd]);
-
-			if (p == NULL)
-				continue;
-			atomic_fetch_add(&p->p_refs, 1);
-			ports[n] = p;
-			pfd[n].fd = p->p_closefd;
-			pfd[n].events = POLLIN;
-			pfd[n].revents = 0;
-			n++;
-		}
-		pfd[n].fd = watcher_wake[0];
-		pfd[n].events = POLLIN;
-		pfd[n].revents = 0;
-		pthread_mutex_unlock(&reg_lock);
-
-		if (poll(pfd, n + 1, -1) > 0) {
-			if (pfd[n].revents != 0)
-				evp__wake_drain(watcher_wake);
-		} else {
-			for (int i = 0; i <= n; i++)
-				pfd[i].revents = 0;
-		}
-		watcher_reap(pfd, ports, n);
-	}
-	free(pfd);
-	free(ports);
-	return (NULL);
+	pthread_mutex_lock(&reg_lock);
 }
 
-/* Start the watcher once per process; reg_lock held. */
+static void
+reg_atfork_parent(void)
+{
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void
+reg_atfork_install(void)
+{
+	(void) pthread_atfork(reg_atfork_prepare, reg_atfork_parent,
+	    reg_atfork_child);
+}
+
+/* Make the reaper set on first use; reg_lock held. */
 static int
-watcher_start(void)
+reaper_open(void)
 {
-	pthread_t tid;
-	pthread_attr_t attr;
-	sigset_t all, old;
-	int err;
-
-	if (watcher_running)
-		return (0);
-	if ((err = evp__wake_open(watcher_wake)) != 0)
-		return (err);
-	/* The watcher must never take the application's signals. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	err = pthread_create(&tid, &attr, watcher_main, NULL);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		evp__wake_close(watcher_wake);
-		return (err);
+#ifdef EVP_HAVE_EPOLL
+	if (reg_reaper < 0 &&
+	    (reg_reaper = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		reg_reaper = -1;
+		return (errno);
 	}
-	watcher_running = true;
+#endif
 	return (0);
 }
 
-int
-evp__register(struct evp_port *p)
+static int
+reaper_add(struct evp_port *p)
 {
-	struct evp_port *stale = NULL;
+#ifdef EVP_HAVE_EPOLL
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+
+	ev.data.ptr = p;
+	if (epoll_ctl(reg_reaper, EPOLL_CTL_ADD, p->p_closefd, &ev) == -1)
+		return (errno);
+#else
+	(void) p;
+#endif
+	return (0);
+}
+
+/*
+ * Publish a new port under its first number fd.  *reaper is the reaper
+ * fd for the port's backend to watch (-1: none); it stays open while the
+ * port is registered.
+ */
+int
+evp__register(struct evp_port *p, int fd, int *reaper)
+{
 	int err;
 
 	pthread_once(&atfork_once, reg_atfork_install);
 	pthread_mutex_lock(&reg_lock);
-	if ((err = watcher_start()) != 0)
-		goto out;
-	if ((err = reg_grow(p->p_fd)) != 0)
-		goto out;
-	/*
-	 * The kernel gave us this fd number, so a port still filed under it
-	 * was closed and the watcher has not retired it yet.
-	 */
-	if ((stale = reg_get(p->p_fd)) != NULL)
-		reg_unlink(stale);
-	if (reg_count >= EVP_MAX_PORTS) {
+	if (reg_count >= EVP_MAX_PORTS)
 		err = EAGAIN;
-		goto out;
+	else if ((err = reaper_open()) == 0 && (err = reaper_add(p)) == 0) {
+		/* The registry's reference; 0 until now. */
+		atomic_store(&p->p_refs, 1);
+		p->p_prev = NULL;
+		p->p_next = reg_live;
+		if (reg_live != NULL)
+			reg_live->p_prev = p;
+		reg_live = p;
+		p->p_listed = true;
+		reg_count++;
+		hint_set(fd, p);
 	}
-	/* The registry's reference; 0 until the port is published. */
-	atomic_store(&p->p_refs, 1);
-	reg_set(p->p_fd, p);
-	reg_count++;
-	evp__wake_post(watcher_wake);
-out:
+	*reaper = reg_reaper;
 	pthread_mutex_unlock(&reg_lock);
-	if (stale != NULL)
-		reg_retire(stale);
 	return (err);
 }

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ports/hook.h"
 #include "sock_internal.h"
 
 __attribute__((visibility("default")))
@@ -52,6 +53,9 @@ connect_init(void)
 	const char *v = getenv("SOCKSHIM_CONNECT_NATIVE");
 
 	connect_native_mode = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+	/* Event ports report a refused connect as illumos does. */
+	if (!connect_native_mode)
+		evp__set_pollerr_hook(sks__connect_poll_revents);
 }
 
 bool

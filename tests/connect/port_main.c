@@ -11,11 +11,11 @@
 
 #include "util.h"
 
+/* The library's one list of backends (lib/ports/backends.def). */
 static const char *const backends[] = {
-#ifdef EVP_HAVE_EPOLL
-	"epoll",
-#endif
-	"poll",
+#define	EVP_BACKEND(name, ops)	#name,
+#include "../../lib/ports/backends.def"
+#undef EVP_BACKEND
 };
 
 int

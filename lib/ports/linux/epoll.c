@@ -1,12 +1,13 @@
 /*
- * Linux epoll backend.
+ * Linux epoll backend (contract: ../backend.h).
  *
- * Each association is an EPOLLONESHOT registration whose epoll_data packs
- * (generation << 32 | fd), so a report from an older association is
- * recognised by the core.  epoll keys registrations by open file, not by
- * fd number: a registration survives close(2) while a dup exists, and a
- * reused number is a different key.  EPOLL_CTL_MOD failing with ENOENT
- * therefore means "a new file under the old number", and we add it.
+ * A tag travels in epoll_data.  epoll keys registrations by (open file,
+ * fd number) and keeps one for as long as the file lives, not the number:
+ * it survives close(2) while a dup() or a child holds the file, and a
+ * reused number is a different key.  So EPOLL_CTL_MOD failing with ENOENT
+ * means "a new file under the old number" (we add it), and eb_check asks
+ * epoll itself whether (the file the number names now, the number) is the
+ * registration we made.
  */
 #include "config.h"
 
@@ -19,68 +20,52 @@
 
 #include "../evp.h"
 
-#define	TAG_WAKE	((uint64_t)1 << 63)
-#define	TAG_CLOSED	((uint64_t)1 << 62)
-
 struct ep_state {
 	int			ep_fd;
 	int			ep_cap;
 	struct epoll_event	*ep_evs;	/* the leader's buffer */
 };
 
-#define	EP(p)	((struct ep_state *)(p)->p_be_data)
-
 static int
-ep_init(struct evp_port *p, int wakefd, int closefd)
+ep_init(void **sp)
 {
 	struct ep_state *st;
-	struct epoll_event ev = { 0 };
+	int err;
 
 	if ((st = calloc(1, sizeof (*st))) == NULL)
 		return (ENOMEM);
 	if ((st->ep_fd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
-		int err = errno;
-
+		err = errno;
 		free(st);
 		return (err);
 	}
-	ev.events = EPOLLIN;
-	ev.data.u64 = TAG_WAKE;
-	if (epoll_ctl(st->ep_fd, EPOLL_CTL_ADD, wakefd, &ev) == 0) {
-		ev.events = EPOLLIN | EPOLLRDHUP;
-		ev.data.u64 = TAG_CLOSED;
-		if (epoll_ctl(st->ep_fd, EPOLL_CTL_ADD, closefd, &ev) == 0) {
-			p->p_be_data = st;
-			return (0);
-		}
-	}
-	int err = errno;
-
-	(void) close(st->ep_fd);
-	free(st);
-	return (err);
+	*sp = st;
+	return (0);
 }
 
 static void
-ep_fini(struct evp_port *p)
+ep_fini(void *state)
 {
-	(void) close(EP(p)->ep_fd);
-	free(EP(p)->ep_evs);
-	free(p->p_be_data);
+	struct ep_state *st = state;
+
+	(void) close(st->ep_fd);
+	free(st->ep_evs);
+	free(st);
 }
 
 static int
-ep_arm(struct evp_port *p, int fd, int events, uint32_t gen)
+ep_arm(void *state, int fd, int events, uint64_t tag, int flags)
 {
+	struct ep_state *st = state;
 	struct epoll_event ev;
-	int op = (p->p_assoc[fd].ea_flags & EVP_A_KNOWN) ?
-	    EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	int op = (flags & EVP_ARM_KNOWN) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
 	/* poll(2) and epoll bits share values on Linux. */
-	ev.events = (uint32_t)events | EPOLLONESHOT;
-	ev.data.u64 = (uint64_t)gen << 32 | (uint32_t)fd;
+	ev.events = (uint32_t)events |
+	    ((flags & EVP_ARM_ONESHOT) ? EPOLLONESHOT : 0);
+	ev.data.u64 = tag;
 	for (int tries = 0; tries < 2; tries++) {
-		if (epoll_ctl(EP(p)->ep_fd, op, fd, &ev) == 0)
+		if (epoll_ctl(st->ep_fd, op, fd, &ev) == 0)
 			return (0);
 		if (errno == ENOENT && op == EPOLL_CTL_MOD)
 			op = EPOLL_CTL_ADD;
@@ -89,16 +74,17 @@ ep_arm(struct evp_port *p, int fd, int events, uint32_t gen)
 		else
 			break;
 	}
-	/* epoll refuses regular files and directories: always ready. */
-	return (errno == EPERM ? EVP_ALWAYS_READY : errno);
+	/* EPERM: a regular file or directory, which epoll refuses. */
+	return (errno);
 }
 
 static void
-ep_disarm(struct evp_port *p, int fd)
+ep_disarm(void *state, int fd)
 {
+	struct ep_state *st = state;
 	int saved = errno;
 
-	(void) epoll_ctl(EP(p)->ep_fd, EPOLL_CTL_DEL, fd, NULL);
+	(void) epoll_ctl(st->ep_fd, EPOLL_CTL_DEL, fd, NULL);
 	errno = saved;
 }
 
@@ -108,13 +94,12 @@ static atomic_bool no_pwait2;
 #endif
 
 /*
- * Wait until the deadline.  No deadline and an expired one need no
- * nanosecond timer, so they use plain epoll_wait(2); a finite one uses
- * epoll_pwait2(2) where it exists, else milliseconds rounded up.
+ * No deadline and an expired one need no nanosecond timer, so they use
+ * plain epoll_wait(2); a finite one uses epoll_pwait2(2) where it exists,
+ * else milliseconds rounded up (never return before the timeout).
  */
 static int
-ep_wait(struct evp_port *p, const struct timespec *dl,
-    struct epoll_event *evs, int n)
+ep_sleep(struct ep_state *st, const struct timespec *dl, int n)
 {
 	int ms = evp__remaining_ms(dl);
 #ifdef HAVE_EPOLL_PWAIT2
@@ -123,78 +108,71 @@ ep_wait(struct evp_port *p, const struct timespec *dl,
 
 	if (ms > 0 && !atomic_load_explicit(&no_pwait2, memory_order_relaxed)) {
 		evp__remaining_ts(dl, &rel);
-		got = epoll_pwait2(EP(p)->ep_fd, evs, n, &rel, NULL);
+		got = epoll_pwait2(st->ep_fd, st->ep_evs, n, &rel, NULL);
 		if (got != -1 || errno != ENOSYS)
 			return (got);
 		atomic_store(&no_pwait2, true);
 	}
 #endif
-	return (epoll_wait(EP(p)->ep_fd, evs, n, ms));
+	return (epoll_wait(st->ep_fd, st->ep_evs, n, ms));
 }
 
 static int
-ep_collect(struct evp_port *p, const struct timespec *dl,
-    struct evp_ready *out, int n)
+ep_wait(void *state, const struct timespec *dl, struct evp_ready *out,
+    int n, int *nout)
 {
-	struct ep_state *st = EP(p);
-	struct epoll_event *evs;
+	struct ep_state *st = state;
 	int got;
 
+	*nout = 0;
 	if (n > st->ep_cap) {
-		evs = realloc(st->ep_evs, n * sizeof (*evs));
-		if (evs == NULL)
-			n = st->ep_cap;
-		else {
+		struct epoll_event *evs = realloc(st->ep_evs, n * sizeof (*evs));
+
+		if (evs != NULL) {
 			st->ep_evs = evs;
 			st->ep_cap = n;
+		} else if ((n = st->ep_cap) == 0) {
+			return (ENOMEM);
 		}
-		if (n == 0)
-			return (-ENOMEM);
 	}
-	evs = st->ep_evs;
-	if ((got = ep_wait(p, dl, evs, n)) == -1)
-		return (-errno);
+	if ((got = ep_sleep(st, dl, n)) == -1)
+		return (errno);
 	for (int i = 0; i < got; i++) {
-		uint64_t tag = evs[i].data.u64;
-		uint32_t bits = evs[i].events;
-
-		if (tag & TAG_WAKE)
-			out[i].er_fd = EVP_FD_WAKE;
-		else if (tag & TAG_CLOSED)
-			out[i].er_fd = EVP_FD_CLOSED;
-		else
-			out[i].er_fd = (int)(uint32_t)tag;
-		out[i].er_gen = (uint32_t)(tag >> 32);
-		out[i].er_revents = (int)bits;
+		out[i].er_tag = st->ep_evs[i].data.u64;
+		out[i].er_revents = (int)st->ep_evs[i].events;
 	}
-	return (got);
+	*nout = got;
+	return (0);
 }
 
 /*
- * Re-register fd disarmed, with its current tag: success means the number
- * still names the file we armed; ENOENT or EBADF means it was closed (and
- * maybe reused).  Only called for events that waited in the queue.
+ * Re-register fd disarmed, with the same tag: success means the number
+ * still names the file we armed (the registration's key); ENOENT or EBADF
+ * means it was closed, and maybe reused.
  */
 static int
-ep_same_file(struct evp_port *p, int fd)
+ep_check(void *state, int fd, uint64_t tag)
 {
+	struct ep_state *st = state;
 	struct epoll_event ev;
-	int saved = errno, ok;
+	int saved = errno, err = 0;
 
 	ev.events = EPOLLONESHOT;
-	ev.data.u64 = (uint64_t)p->p_assoc[fd].ea_gen << 32 | (uint32_t)fd;
-	ok = epoll_ctl(EP(p)->ep_fd, EPOLL_CTL_MOD, fd, &ev) == 0;
+	ev.data.u64 = tag;
+	if (epoll_ctl(st->ep_fd, EPOLL_CTL_MOD, fd, &ev) == -1)
+		err = errno == EBADF ? EBADF : ESTALE;
 	errno = saved;
-	return (ok);
+	return (err);
 }
 
 const struct evp_backend evp__backend_epoll = {
 	.eb_name = "epoll",
+	.eb_flags = 0,
 	.eb_init = ep_init,
 	.eb_fini = ep_fini,
+	.eb_forget = ep_fini,
 	.eb_arm = ep_arm,
 	.eb_disarm = ep_disarm,
-	.eb_wait = ep_collect,
-	.eb_same_file = ep_same_file,
-	.eb_arm_needs_wake = 0,
+	.eb_wait = ep_wait,
+	.eb_check = ep_check,
 };
