@@ -440,7 +440,8 @@ START_TEST(timer_create__many_timers_one_port)
 			ck_assert_int_lt(i, N);
 			ck_assert(!seen[i]);
 			seen[i] = true;
-			ck_assert_uint_eq(list[k].portev_object, (uintptr_t)t[i]);
+			ck_assert_uint_eq(list[k].portev_object,
+			    (uintptr_t)t[i]);
 			ck_assert_int_eq(list[k].portev_events, 1);
 		}
 		got += n;
@@ -453,17 +454,22 @@ END_TEST
 
 START_TEST(timer_create__closed_port_stops_notification)
 {
-	int other = port_create();
+	int other = port_create(), again;
 	timer_t t = new_timer(CLOCK_MONOTONIC, other, NULL);
 	struct itimerspec its;
 
 	close(other);
+	/* A new port frees the closed one, maybe under the same number. */
+	again = port_create();
+	ck_assert_int_ge(again, 0);
 	/* The timer outlives its port: it runs, but notifies nobody. */
 	arm(t, 1, 0);
 	wait_expired(t);
 	ck_assert_int_eq(timer_gettime(t, &its), 0);
+	assert_no_event(again);
 	assert_no_event(port);
 	ck_assert_int_eq(timer_delete(t), 0);
+	close(again);
 }
 END_TEST
 
@@ -771,6 +777,24 @@ START_TEST(timer_delete__after_port_closed_with_queued_event)
 }
 END_TEST
 
+START_TEST(timer_delete__after_port_freed_with_queued_event)
+{
+	int other = port_create(), again;
+	timer_t t = new_timer(CLOCK_MONOTONIC, other, NULL);
+
+	arm(t, 1, 0);
+	wait_expired(t);
+	ck_assert_uint_eq(queued(other), 1);
+	close(other);
+	/* A new port frees the closed one first. */
+	again = port_create();
+	ck_assert_int_ge(again, 0);
+	assert_no_event(again);
+	ck_assert_int_eq(timer_delete(t), 0);
+	close(again);
+}
+END_TEST
+
 /* Deleting timers while another thread takes their events. */
 struct race {
 	int		r_port;
@@ -875,6 +899,7 @@ port_timer_suite(void)
 	tcase_add_test(tc, timer_delete__removes_queued_event);
 	tcase_add_test(tc, timer_delete__id_is_invalid_afterwards);
 	tcase_add_test(tc, timer_delete__after_port_closed_with_queued_event);
+	tcase_add_test(tc, timer_delete__after_port_freed_with_queued_event);
 	tcase_add_test(tc, timer_delete__races_with_port_getn);
 	suite_add_tcase(s, tc);
 	return (s);

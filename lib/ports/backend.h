@@ -14,6 +14,10 @@
  *	bsd/kqueue.c	(later) kqueue: EV_DISPATCH per filter, the tag in
  *			udata; eb_check by comparing the knote's ident.
  *
+ * A tag's key (EVP_TAG_KEY, source.h) is always the fd it is armed for:
+ * the poll backend keeps only the source and generation of a tag and
+ * rebuilds it from the fd, to stay small per association.
+ *
  * Return convention: every operation returns 0 or a positive errno value.
  * EPERM from eb_arm means "this fd cannot be watched (a regular file or a
  * directory): it is always ready", as epoll_ctl(2) says.

@@ -75,7 +75,6 @@ struct evp_port {
 	bool		p_woken;	/* a wake is pending on p_wakefd */
 	bool		p_token;	/* a byte makes the port fd readable */
 	bool		p_alert;
-	bool		p_reap;		/* some port closed: reap after unlock */
 	bool		p_listed;	/* in the registry's live list */
 	int		p_alert_events;
 	void		*p_alert_user;

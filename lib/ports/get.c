@@ -66,8 +66,7 @@ evp__dispatch(struct evp_port *p, const struct evp_ready *r, int n)
 				p->p_closed = true;
 			break;
 		case EVP_SRC_REAP:
-			p->p_reap = true;
-			break;
+			break;		/* reaped by lead() already */
 		default:
 			s = evp__source(EVP_TAG_SRC(t));
 			if (s->es_report != NULL)
@@ -76,6 +75,16 @@ evp__dispatch(struct evp_port *p, const struct evp_ready *r, int n)
 			break;
 		}
 	}
+}
+
+static bool
+reports_reap(const struct evp_ready *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (EVP_TAG_SRC(r[i].er_tag) == EVP_SRC_REAP)
+			return (true);
+	}
+	return (false);
 }
 
 static int
@@ -111,6 +120,13 @@ lead(struct evp_port *p, const struct timespec *deadline, uint32_t n,
 	pthread_mutex_unlock(&p->p_lock);
 	err = p->p_be->eb_wait(p->p_be_state, deadline, p->p_rbuf, (int)n,
 	    &got);
+	/*
+	 * Some port was closed: free it now, before taking our lock (reaping
+	 * takes the closed port's lock), so that the reaper stops reporting
+	 * and the rest of this call does not spin on it.
+	 */
+	if (reports_reap(p->p_rbuf, got))
+		evp__reap();
 	pthread_mutex_lock(&p->p_lock);
 	p->p_leader = false;
 	p->p_sink = sink;

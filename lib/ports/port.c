@@ -30,7 +30,7 @@ watch_own(struct evp_port *p, int fd, unsigned src)
 	if (src == EVP_SRC_CLOSED)
 		ev |= POLLRDHUP;
 #endif
-	return (p->p_be->eb_arm(p->p_be_state, fd, ev, EVP_TAG(src, 0, 0), 0));
+	return (p->p_be->eb_arm(p->p_be_state, fd, ev, EVP_TAG(src, 0, fd), 0));
 }
 
 static int
@@ -229,15 +229,10 @@ evp__sync_token(struct evp_port *p, int fd)
 	}
 }
 
-/* End a call: bring the token up to date, unlock, reap if asked. */
+/* End a call: bring the token up to date, then unlock. */
 void
 evp__unlock(struct evp_port *p, int fd)
 {
-	bool reap = p->p_reap;
-
 	evp__sync_token(p, fd);
-	p->p_reap = false;
 	pthread_mutex_unlock(&p->p_lock);
-	if (reap)
-		evp__reap();
 }

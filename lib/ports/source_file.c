@@ -632,7 +632,7 @@ source_open(struct evp_port *p, struct fsrc *fs)
 	if ((fs->fs_ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
 		return (errno == ENOSYS ? ENOTSUP : errno);
 	err = p->p_be->eb_arm(p->p_be_state, fs->fs_ifd, POLLIN,
-	    EVP_TAG(EVP_SRC_FILE, 0, 0), 0);
+	    EVP_TAG(EVP_SRC_FILE, 0, fs->fs_ifd), 0);
 	if (err != 0) {
 		(void) close(fs->fs_ifd);
 		fs->fs_ifd = -1;

@@ -139,8 +139,9 @@ evp__timer_attach(struct evp_port *p, struct evp_timer *t)
 	s->ts_gen = EVP_GEN_NEXT(s->ts_gen);
 	err = p->p_be->eb_arm(p->p_be_state, t->t_fd, POLLIN,
 	    EVP_TAG(EVP_SRC_TIMER, s->ts_gen, key), 0);
+	/* ENOSPC: epoll's limit on watches, a resource like any other. */
 	if (err != 0)
-		return (err == ENOSPC ? EAGAIN : err);	/* epoll's watch limit */
+		return (err == ENOSPC ? EAGAIN : err);
 	s->ts_timer = t;
 	tp->tp_n++;
 	t->t_count = 0;

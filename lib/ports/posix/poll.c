@@ -48,6 +48,7 @@ struct pl_state {
 	struct pollfd	*pl_snap;	/* the leader's copies */
 	uint32_t	*pl_snapmeta;
 	int		pl_snapcap;
+	int		pl_next;	/* where the next scan of results starts */
 };
 
 static int
@@ -248,7 +249,7 @@ pl_wait(void *state, const struct timespec *dl, struct evp_ready *out,
     int max, int *nout)
 {
 	struct pl_state *st = state;
-	int n, got, k = 0, err;
+	int n, got, k = 0, err, start;
 
 	*nout = 0;
 	pthread_mutex_lock(&st->pl_lock);
@@ -259,12 +260,19 @@ pl_wait(void *state, const struct timespec *dl, struct evp_ready *out,
 		return (err);
 	if ((got = pl_poll(st->pl_snap, n, dl)) == -1)
 		return (errno);
+	/*
+	 * Start where the last scan stopped, so that fds early in the array
+	 * cannot starve the others when max is small.
+	 */
 	pthread_mutex_lock(&st->pl_lock);
-	for (int i = 0; i < n && k < max && got > 0; i++) {
+	start = st->pl_next;
+	for (int j = 0, i; j < n && k < max && got > 0; j++) {
+		i = (start + j) % n;
 		if (st->pl_snap[i].revents == 0)
 			continue;
 		got--;
 		k += pl_report(st, i, &out[k]);
+		st->pl_next = (i + 1) % n;
 	}
 	pthread_mutex_unlock(&st->pl_lock);
 	*nout = k;
