@@ -122,8 +122,8 @@ summary() {
 	$2 == "callgrind" { cg[++ncg] = $0 }
 	END {
 		print "== Summary"
-		print "1. Ping-pong: sockshim time / raw epoll time, same" \
-		    " syscalls per message"
+		print "1. Ping-pong: sockshim time / raw epoll time (ports make" \
+		    " 3 more system calls per message: bench/README.md)"
 		print "   (medians of process CPU time; target <= 1.05 with" \
 		    " the epoll backend)"
 		printf "   %-7s %5s %12s %10s %9s %10s %9s  %s\n", "backend",

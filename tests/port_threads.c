@@ -52,9 +52,11 @@ run_consumers(pthread_t *t)
 static void
 stop_consumers(pthread_t *t, int want)
 {
+	long long until = harness_now_ms() + 30000;
 	void *res;
 
-	while (atomic_load(&delivered) < want)
+	/* Bounded: a lost event must fail the test, not hang it. */
+	while (atomic_load(&delivered) < want && harness_now_ms() < until)
 		usleep(1000);
 	ck_assert_int_eq(port_alert(port, PORT_ALERT_SET, 1, NULL), 0);
 	for (int i = 0; i < NTHREADS; i++) {
@@ -71,8 +73,14 @@ START_TEST(port_getn__four_threads_user_events_each_once)
 	seen = calloc(NEVENTS, 1);
 	run_consumers(t);
 	for (uintptr_t i = 0; i < NEVENTS; i++) {
-		while (port_send(port, 1, (void *)i) != 0)
+		long long until = harness_now_ms() + 10000;
+		int rc;
+
+		/* EAGAIN while the port is full; anything else, or 10 s, fails. */
+		while ((rc = port_send(port, 1, (void *)i)) != 0 &&
+		    errno == EAGAIN && harness_now_ms() < until)
 			usleep(100);
+		ck_assert_int_eq(rc, 0);
 	}
 	stop_consumers(t, NEVENTS);
 	ck_assert_int_eq(atomic_load(&delivered), NEVENTS);
