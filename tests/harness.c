@@ -89,6 +89,18 @@ harness_pipe(int fds[2])
 	}
 }
 
+void
+harness_expect_no_event(int port)
+{
+	struct timespec zero = { 0, 0 };
+	port_event_t pe;
+	int rc, err;
+
+	CALL(rc, err, port_get(port, &pe, &zero));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, ETIME);
+}
+
 struct timespec
 harness_ms(long ms)
 {

@@ -19,6 +19,9 @@ TCase	*harness_tcase(const char *name);
 /* A pipe whose ends are non-blocking and close-on-exec. */
 void	harness_pipe(int fds[2]);
 
+/* Assert that port has no event to deliver now: port_get gives ETIME. */
+void	harness_expect_no_event(int port);
+
 /* A timespec of the given milliseconds. */
 struct timespec harness_ms(long ms);
 

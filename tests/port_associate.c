@@ -38,12 +38,7 @@ make_readable(void)
 static void
 expect_no_event(void)
 {
-	port_event_t pe;
-	int rc, err;
-
-	CALL(rc, err, port_get(port, &pe, &zero));
-	ck_assert_int_eq(rc, -1);
-	ck_assert_int_eq(err, ETIME);
+	harness_expect_no_event(port);
 }
 
 START_TEST(port_associate__readable_fd_delivers_event)

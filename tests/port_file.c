@@ -120,12 +120,7 @@ expect_event(int events, void *user)
 static void
 expect_no_event(void)
 {
-	port_event_t pe;
-	int rc, err;
-
-	CALL(rc, err, port_get(port, &pe, &zero));
-	ck_assert_int_eq(rc, -1);
-	ck_assert_int_eq(err, ETIME);
+	harness_expect_no_event(port);
 }
 
 /* Let the port pull what is pending into its queue; returns the count. */

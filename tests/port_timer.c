@@ -132,12 +132,7 @@ queued(int p)
 static void
 assert_no_event(int p)
 {
-	port_event_t pe;
-	int rc, err;
-
-	CALL(rc, err, port_get(p, &pe, &zero));
-	ck_assert_int_eq(rc, -1);
-	ck_assert_int_eq(err, ETIME);
+	harness_expect_no_event(p);
 }
 
 START_TEST(timer_create__sigev_port_delivers_timer_event)

@@ -2,7 +2,7 @@
  * The exported event-port API: argument checks in the order illumos makes
  * them, then the core.  Every function returns -1 and sets errno on
  * failure (port_getn(3C) also reports partial results with ETIME) and
- * leaves errno untouched on success.  ret() is the one place that turns
+ * leaves errno untouched on success.  evp__ret() is the one place that turns
  * the core's errno values into that convention.
  */
 #include "config.h"
@@ -16,8 +16,9 @@
 
 #define	API	__attribute__((visibility("default")))
 
-static int
-ret(int err, int saved)
+/* The illumos convention: -1 and errno, or 0 with errno as it was. */
+int
+evp__ret(int err, int saved)
 {
 	errno = err != 0 ? err : saved;
 	return (err != 0 ? -1 : 0);
@@ -29,7 +30,7 @@ port_create(void)
 	int saved = errno, fd, err;
 
 	if ((err = evp__create(&fd)) != 0)
-		return (ret(err, saved));
+		return (evp__ret(err, saved));
 	return (fd);
 }
 
@@ -108,7 +109,7 @@ port_associate(int port, int source, uintptr_t object, int events,
 {
 	int saved = errno;
 
-	return (ret(with_port(port, source == PORT_SOURCE_FD ? assoc_fd :
+	return (evp__ret(with_port(port, source == PORT_SOURCE_FD ? assoc_fd :
 	    source == PORT_SOURCE_FILE ? evp__file_associate : bad_source,
 	    object, events, user), saved));
 }
@@ -118,7 +119,7 @@ port_dissociate(int port, int source, uintptr_t object)
 {
 	int saved = errno;
 
-	return (ret(with_port(port, source == PORT_SOURCE_FD ? dissoc_fd :
+	return (evp__ret(with_port(port, source == PORT_SOURCE_FD ? dissoc_fd :
 	    source == PORT_SOURCE_FILE ? dissoc_file : bad_source,
 	    object, 0, NULL), saved));
 }
@@ -141,7 +142,7 @@ port_send(int port, int events, void *user)
 {
 	int saved = errno;
 
-	return (ret(send_one(port, events, user), saved));
+	return (evp__ret(send_one(port, events, user), saved));
 }
 
 API int
@@ -152,9 +153,9 @@ port_sendn(int ports[], int errors[], uint_t nent, int events, void *user)
 	bool failed = false;
 
 	if (nent == 0 || nent > PORT_MAX_LIST)
-		return (ret(EINVAL, saved));
+		return (evp__ret(EINVAL, saved));
 	if (ports == NULL || errors == NULL)
-		return (ret(EFAULT, saved));
+		return (evp__ret(EFAULT, saved));
 	for (uint_t i = 0; i < nent; i++) {
 		int err = send_one(ports[i], events, user);
 
@@ -180,7 +181,7 @@ port_getn(int port, port_event_t list[], uint_t max, uint_t *nget,
 	int saved = errno, err;
 
 	if ((err = evp__lookup(port, &p)) != 0)
-		return (ret(err, saved));
+		return (evp__ret(err, saved));
 	if (nget == NULL)
 		err = EINVAL;
 	else if (max == 0)
@@ -194,7 +195,7 @@ port_getn(int port, port_event_t list[], uint_t max, uint_t *nget,
 	else
 		err = evp__getn(p, port, list, max, nget, timeout, false);
 	evp__release(p);
-	return (ret(err, saved));
+	return (evp__ret(err, saved));
 }
 
 API int
@@ -205,11 +206,11 @@ port_get(int port, port_event_t *pe, struct timespec *timeout)
 	int saved = errno, err;
 
 	if ((err = evp__lookup(port, &p)) != 0)
-		return (ret(err, saved));
+		return (evp__ret(err, saved));
 	err = pe == NULL ? EFAULT :
 	    evp__getn(p, port, pe, 1, &nget, timeout, true);
 	evp__release(p);
-	return (ret(err, saved));
+	return (evp__ret(err, saved));
 }
 
 static int
@@ -235,5 +236,5 @@ port_alert(int port, int flags, int events, void *user)
 {
 	int saved = errno;
 
-	return (ret(alert_one(port, flags, events, user), saved));
+	return (evp__ret(alert_one(port, flags, events, user), saved));
 }

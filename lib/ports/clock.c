@@ -25,6 +25,14 @@ evp__deadline(struct timespec *dl, const struct timespec *rel)
 	}
 }
 
+/* A timespec with tv_sec >= 0 and 0 <= tv_nsec < 1e9. */
+bool
+evp__ts_valid(const struct timespec *ts)
+{
+	return (ts->tv_sec >= 0 && ts->tv_nsec >= 0 &&
+	    ts->tv_nsec < 1000000000L);
+}
+
 bool
 evp__expired(const struct timespec *dl)
 {

@@ -140,7 +140,11 @@ void	evp__wake_post(const int [2]);
 void	evp__wake_drain(const int [2]);
 void	evp__wake_close(int [2]);
 
+/* api.c: the one place that turns an errno value into -1/errno. */
+int	evp__ret(int, int);
+
 /* clock.c */
+bool	evp__ts_valid(const struct timespec *);
 void	evp__deadline(struct timespec *, const struct timespec *);
 bool	evp__expired(const struct timespec *);
 int	evp__remaining_ms(const struct timespec *);

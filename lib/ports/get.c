@@ -138,11 +138,11 @@ lead(struct evp_port *p, const struct timespec *deadline, uint32_t n,
 	return (err);
 }
 
+/* No timeout (NULL) is valid: it waits for ever. */
 static bool
 timeout_valid(const struct timespec *ts)
 {
-	return (ts == NULL || (ts->tv_sec >= 0 && ts->tv_nsec >= 0 &&
-	    ts->tv_nsec < 1000000000L));
+	return (ts == NULL || evp__ts_valid(ts));
 }
 
 static bool

@@ -162,14 +162,6 @@ timer_load(void)
 	(void) pthread_once(&timer_once, timer_init);
 }
 
-/* The illumos convention: -1 and errno, or 0 with errno as it was. */
-static int
-fail(int err, int saved)
-{
-	errno = err != 0 ? err : saved;
-	return (err != 0 ? -1 : 0);
-}
-
 static int
 table_insert(struct evp_timer *t)
 {
@@ -341,19 +333,12 @@ timer_create(clockid_t clock, struct sigevent *restrict sev,
 
 	(void) pthread_once(&timer_once, timer_init);
 	if (sev != NULL && sev->sigev_notify == SIGEV_PORT) {
-		return (fail(port_timer_create(clock,
+		return (evp__ret(port_timer_create(clock,
 		    sev->sigev_value.sival_ptr, tidp), saved));
 	}
 	if (libc.create == NULL)
-		return (fail(ENOSYS, saved));
+		return (evp__ret(ENOSYS, saved));
 	return (libc.create(clock, sev, tidp));
-}
-
-static bool
-ts_valid(const struct timespec *ts)
-{
-	return (ts->tv_sec >= 0 && ts->tv_nsec >= 0 &&
-	    ts->tv_nsec < 1000000000L);
 }
 
 static int
@@ -367,13 +352,13 @@ port_timer_settime(struct evp_timer *t, int flags,
 	if (value == NULL)
 		return (EFAULT);
 	its = *value;
-	if (!ts_valid(&its.it_value))
+	if (!evp__ts_valid(&its.it_value))
 		return (EINVAL);
 	/* A disarm ignores the interval (illumos); a timerfd would not. */
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) {
 		its.it_interval.tv_sec = 0;
 		its.it_interval.tv_nsec = 0;
-	} else if (!ts_valid(&its.it_interval)) {
+	} else if (!evp__ts_valid(&its.it_interval)) {
 		return (EINVAL);
 	}
 	/*
@@ -401,12 +386,12 @@ timer_settime(timer_t tid, int flags, const struct itimerspec *restrict value,
 	(void) pthread_once(&timer_once, timer_init);
 	if ((t = timer_grab(tid)) == NULL) {
 		if ((err = libc_refuses(tid, (void *)libc.settime)) != 0)
-			return (fail(err, saved));
+			return (evp__ret(err, saved));
 		return (libc.settime(tid, flags, value, ovalue));
 	}
 	err = port_timer_settime(t, flags, value, ovalue);
 	evp__timers_unlock();
-	return (fail(err, saved));
+	return (evp__ret(err, saved));
 }
 
 API int
@@ -418,7 +403,7 @@ timer_gettime(timer_t tid, struct itimerspec *value)
 	(void) pthread_once(&timer_once, timer_init);
 	if ((t = timer_grab(tid)) == NULL) {
 		if ((err = libc_refuses(tid, (void *)libc.gettime)) != 0)
-			return (fail(err, saved));
+			return (evp__ret(err, saved));
 		return (libc.gettime(tid, value));
 	}
 	if (value == NULL)
@@ -426,7 +411,7 @@ timer_gettime(timer_t tid, struct itimerspec *value)
 	else if (timerfd_gettime(t->t_fd, value) == -1)
 		err = errno;
 	evp__timers_unlock();
-	return (fail(err, saved));
+	return (evp__ret(err, saved));
 }
 
 /*
@@ -443,7 +428,7 @@ timer_getoverrun(timer_t tid)
 	(void) pthread_once(&timer_once, timer_init);
 	if ((t = timer_grab(tid)) == NULL) {
 		if ((n = libc_refuses(tid, (void *)libc.getoverrun)) != 0)
-			return (fail(n, 0));
+			return (evp__ret(n, 0));
 		return (libc.getoverrun(tid));
 	}
 	if ((p = t->t_port) != NULL)
@@ -465,7 +450,7 @@ timer_delete(timer_t tid)
 	(void) pthread_once(&timer_once, timer_init);
 	if ((t = timer_grab(tid)) == NULL) {
 		if ((err = libc_refuses(tid, (void *)libc.delete)) != 0)
-			return (fail(err, 0));
+			return (evp__ret(err, 0));
 		return (libc.delete(tid));
 	}
 	table_remove(t);
